@@ -1,0 +1,1 @@
+"""HTTP and HTML: routers, dependencies, templates, static files."""

@@ -1,0 +1,46 @@
+"""Request dependencies: the database session (which owns the transaction) and the principal."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from services.db import transaction
+from services.errors import Unauthorized
+from services.identity.principal import Principal
+from services.identity.service import load_principal
+from standardflow.config import Settings
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Commits when the request succeeds, rolls back when it fails."""
+    async with transaction(request.app.state.sessions) as session:
+        yield session
+
+
+async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+    """A short session of its own, so routes that wait on Temporal hold no database transaction."""
+    if not token:
+        raise Unauthorized("sign in first: this needs a bearer token")
+    async with request.app.state.sessions() as session:
+        user_id = await request.app.state.authenticator.user_id_for(token, session)
+        return await load_principal(session, user_id)
+
+
+def get_temporal(request: Request) -> Client:
+    return request.app.state.temporal
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+TemporalDep = Annotated[Client, Depends(get_temporal)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,0 +1,83 @@
+"""Requests that cross into Temporal. Each reads and checks in a short transaction, lets the
+workflow decide, then reads the result: no database transaction stays open while a workflow works."""
+
+import uuid
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+
+from services.committees.service import get_committee
+from services.db import transaction
+from services.errors import Conflict
+from services.identity.principal import Principal
+from services.projects import service as projects
+from services.projects.models import ProjectStatus, StandardProject
+from services.projects.policy import policy_for
+from services.projects.schemas import ProjectPublic
+from services.tasks import service as tasks
+from services.tasks.forms import parse_decision
+from services.tasks.schemas import TaskPublic
+from workflows import client as temporal
+from workflows.models import PolicySnapshot, ProjectInput, TaskDecision
+
+
+async def submit_project(
+    sessions: async_sessionmaker[AsyncSession], client: Client, task_queue: str,
+    principal: Principal, project_id: uuid.UUID,
+) -> ProjectPublic:
+    async with transaction(sessions) as session:
+        project = await projects.check_submittable(session, principal, project_id)
+        revision = await tasks.find_open(session, project_id, "revise_proposal")
+        start = None if revision else await _project_input(session, project)
+    if revision:
+        decision = TaskDecision(task_id=revision.id, decision={"decision": "resubmit", "comment": ""},
+                                actor_id=principal.user_id)
+        await _deliver(client, revision.workflow_id, decision)
+    else:
+        await temporal.start_project(client, task_queue, start)
+    async with transaction(sessions) as session:
+        return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
+
+
+async def _project_input(session: AsyncSession, project: StandardProject) -> ProjectInput:
+    if project.status != ProjectStatus.draft:
+        raise Conflict("this proposal is waiting for its workflow; try again in a moment")
+    committee = await get_committee(session, project.committee_id)
+    policy = policy_for(project.standard_type)
+    return ProjectInput(
+        project_id=project.id, proposer_id=project.proposer_id, lead_org_id=project.lead_org_id,
+        committee_id=committee.id, committee_org_id=committee.org_id,
+        policy=PolicySnapshot.model_validate(policy.model_dump()),
+    )
+
+
+async def complete_task(
+    sessions: async_sessionmaker[AsyncSession], client: Client, principal: Principal,
+    task_id: uuid.UUID, body: dict,
+) -> TaskPublic:
+    async with transaction(sessions) as session:
+        task = await tasks.get_readable(session, principal, task_id)
+        try:
+            form = parse_decision(task.kind, body)
+        except ValidationError as exc:
+            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
+        done = await tasks.check_completion(session, principal, task_id, form)
+        if done is not None:
+            return tasks.to_public(done)
+    decision = TaskDecision(task_id=task_id, decision=form.model_dump(), actor_id=principal.user_id)
+    await _deliver(client, task.workflow_id, decision)
+    async with transaction(sessions) as session:
+        task = await tasks.get_task(session, task_id)
+        if task.decision != decision.decision or task.completed_by_id != principal.user_id:
+            raise Conflict("this task has been completed already with another decision")
+        return tasks.to_public(task)
+
+
+async def _deliver(client: Client, workflow_id: str, decision: TaskDecision) -> dict:
+    try:
+        return await temporal.complete_task(client, workflow_id, decision)
+    except temporal.DecisionRefused as exc:
+        raise Conflict(str(exc)) from exc

@@ -1,0 +1,32 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.deps import PrincipalDep, SessionDep
+from services.identity import service as identity
+from services.identity.schemas import Me, TokenResponse
+
+router = APIRouter(tags=["identity"])
+
+
+@router.post("/api/v1/auth/token", response_model=TokenResponse)
+async def issue_token(
+    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+) -> TokenResponse:
+    """Exchange a built-in account's username and password for a signed access token (JWT)."""
+    user = await identity.authenticate(session, form.username, form.password)
+    issuer = request.app.state.builtin_issuer
+    return TokenResponse(access_token=issuer.issue(user.id), expires_in=issuer.ttl_seconds)
+
+
+@router.get("/.well-known/jwks.json")
+async def jwks(request: Request) -> dict:
+    """The public keys that verify the built-in issuer's tokens."""
+    return request.app.state.builtin_issuer.keys.public_jwks()
+
+
+@router.get("/api/v1/me", response_model=Me)
+async def me(session: SessionDep, principal: PrincipalDep) -> Me:
+    """The signed-in user, with each organisation they belong to, their roles there and what those permit."""
+    return await identity.describe(session, principal)

@@ -1,0 +1,59 @@
+import uuid
+
+from fastapi import APIRouter, Request, status
+
+from api import pipeline
+from api.deps import PrincipalDep, SessionDep, TemporalDep
+from services.audit import service as audit
+from services.audit.schemas import AuditEventPublic
+from services.projects import service as projects
+from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+
+
+@router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
+async def create_project(data: ProjectCreate, session: SessionDep, principal: PrincipalDep) -> ProjectPublic:
+    """Save a new proposal as a draft, for an organisation where you hold the proposer role."""
+    project = await projects.create_project(session, principal, data)
+    return await projects.to_public(session, project)
+
+
+@router.get("", response_model=list[ProjectPublic])
+async def list_projects(session: SessionDep, principal: PrincipalDep) -> list[ProjectPublic]:
+    """The projects you may see, newest first."""
+    return [await projects.to_public(session, p) for p in await projects.list_readable(session, principal)]
+
+
+@router.get("/{project_id}", response_model=ProjectPublic)
+async def get_project(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> ProjectPublic:
+    """One project, if you may see it."""
+    return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
+
+
+@router.patch("/{project_id}", response_model=ProjectPublic)
+async def update_project(
+    project_id: uuid.UUID, data: ProjectUpdate, session: SessionDep, principal: PrincipalDep
+) -> ProjectPublic:
+    """Edit a proposal while it is a draft or has been returned for revision."""
+    project = await projects.update_project(session, principal, project_id, data)
+    return await projects.to_public(session, project)
+
+
+@router.post("/{project_id}/submit", response_model=ProjectPublic)
+async def submit_project(
+    project_id: uuid.UUID, request: Request, principal: PrincipalDep, client: TemporalDep
+) -> ProjectPublic:
+    """Submit a draft proposal to its committee, or resubmit a returned one.
+
+    The project's workflow starts and opens a screening task for the committee's secretaries.
+    """
+    state = request.app.state
+    return await pipeline.submit_project(state.sessions, client, state.settings.task_queue, principal, project_id)
+
+
+@router.get("/{project_id}/audit", response_model=list[AuditEventPublic])
+async def project_audit(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> list[AuditEventPublic]:
+    """The project's audit trail, oldest first."""
+    await projects.get_readable(session, principal, project_id)
+    return [AuditEventPublic.model_validate(e) for e in await audit.events_for_project(session, project_id)]

@@ -1,0 +1,57 @@
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+
+from api import pipeline
+from api.deps import PrincipalDep, SessionDep, TemporalDep
+from services.tasks import service as tasks
+from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic
+
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+
+
+@router.get("", response_model=TaskPage)
+async def list_tasks(
+    session: SessionDep, principal: PrincipalDep, flt: Annotated[TaskFilter, Query()]
+) -> TaskPage:
+    """Your inbox: tasks assigned to you and tasks offered to your organisations' roles.
+
+    Filter with `assigned=me|candidate`, `state`, `kind`, `project_id`, `overdue`, `due_before`;
+    sort by `due`, `priority`, `created` or `-created`; page with `limit` and the `next_cursor` you were given.
+    """
+    return await tasks.list_tasks(session, principal, flt)
+
+
+@router.get("/{task_id}", response_model=TaskDetail)
+async def get_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskDetail:
+    """One task, with the JSON schema of the decision it expects."""
+    return tasks.to_detail(await tasks.get_readable(session, principal, task_id))
+
+
+@router.post("/{task_id}/claim", response_model=TaskPublic)
+async def claim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
+    """Take a task offered to your role, so that nobody else works on it. 409 if someone holds it."""
+    return tasks.to_public(await tasks.claim(session, principal, task_id))
+
+
+@router.post("/{task_id}/unclaim", response_model=TaskPublic)
+async def unclaim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
+    """Give a task you claimed back to everyone it is offered to."""
+    return tasks.to_public(await tasks.unclaim(session, principal, task_id))
+
+
+@router.post("/{task_id}/complete", response_model=TaskPublic)
+async def complete_task(
+    task_id: uuid.UUID,
+    request: Request,
+    principal: PrincipalDep,
+    client: TemporalDep,
+    body: Annotated[dict[str, Any], Body(examples=[{"decision": "return", "reasons": "scope unclear"}])],
+) -> TaskPublic:
+    """Complete a task with a decision of the form its kind expects (see `GET /api/v1/tasks/{id}`).
+
+    The project's workflow checks the decision is allowed now (409 with the reason if not).
+    Sending the same decision again returns the same result; a different one after completion is 409.
+    """
+    return await pipeline.complete_task(request.app.state.sessions, client, principal, task_id, body)

@@ -1,0 +1,49 @@
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.identity.permissions import Role
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")
+    display_name: str = Field(min_length=1, max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class MembershipPublic(BaseModel):
+    org_id: uuid.UUID
+    org_code: str
+    org_kind: str
+    roles: list[str]
+    permissions: list[str]
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    username: str
+    display_name: str
+    email: str | None
+
+
+class Me(UserPublic):
+    is_platform_admin: bool
+    memberships: list[MembershipPublic]
+
+
+class RoleGrant(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    role: Role
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int

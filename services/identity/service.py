@@ -1,0 +1,110 @@
+import uuid
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.errors import Conflict, NotFound, Unauthorized
+from services.identity.models import Membership, User
+from services.identity.passwords import hash_password, verify_password
+from services.identity.permissions import Role
+from services.identity.principal import OrgMembership, Principal
+from services.identity.schemas import MembershipPublic, Me, UserCreate
+from services.organisations.models import Organisation
+
+
+async def create_user(session: AsyncSession, data: UserCreate, *, platform_admin: bool = False) -> User:
+    if await get_by_username(session, data.username):
+        raise Conflict(f"the username {data.username!r} is taken", field="username")
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        email=data.email,
+        password_hash=hash_password(data.password),
+        is_platform_admin=platform_admin,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def get_by_username(session: AsyncSession, username: str) -> User | None:
+    return (await session.exec(select(User).where(User.username == username))).first()
+
+
+async def authenticate(session: AsyncSession, username: str, password: str) -> User:
+    user = await get_by_username(session, username)
+    ok = verify_password(password, user.password_hash if user else None)
+    if not ok or user is None or not user.is_active:
+        raise Unauthorized("wrong username or password")
+    return user
+
+
+async def grant_role(session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID, role: Role) -> Membership:
+    existing = (
+        await session.exec(
+            select(Membership).where(
+                Membership.user_id == user_id, Membership.org_id == org_id, Membership.role == role
+            )
+        )
+    ).first()
+    if existing:
+        return existing
+    membership = Membership(user_id=user_id, org_id=org_id, role=role.value)
+    session.add(membership)
+    await session.flush()
+    return membership
+
+
+async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal:
+    user = await session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized("this account does not exist or is disabled")
+    rows = (
+        await session.exec(
+            select(Membership, Organisation)
+            .join(Organisation, Organisation.id == Membership.org_id)
+            .where(Membership.user_id == user_id)
+        )
+    ).all()
+    by_org: dict[uuid.UUID, tuple[Organisation, set[str]]] = {}
+    for membership, org in rows:
+        by_org.setdefault(org.id, (org, set()))[1].add(membership.role)
+    memberships = tuple(
+        OrgMembership(org_id=org.id, org_code=org.code, org_kind=org.kind, roles=frozenset(roles))
+        for org, roles in sorted(by_org.values(), key=lambda item: item[0].code)
+    )
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        is_platform_admin=user.is_platform_admin,
+        memberships=memberships,
+    )
+
+
+async def describe(session: AsyncSession, principal: Principal) -> Me:
+    user = await session.get(User, principal.user_id)
+    if user is None:
+        raise NotFound("user not found")
+    return Me(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        email=user.email,
+        is_platform_admin=user.is_platform_admin,
+        memberships=[
+            MembershipPublic(
+                org_id=m.org_id,
+                org_code=m.org_code,
+                org_kind=m.org_kind,
+                roles=sorted(m.roles),
+                permissions=sorted(p.value for p in m.permissions),
+            )
+            for m in principal.memberships
+        ],
+    )
+
+
+async def users_with_role(session: AsyncSession, org_id: uuid.UUID, role: Role) -> list[uuid.UUID]:
+    query = select(Membership.user_id).where(Membership.org_id == org_id, Membership.role == role)
+    return list((await session.exec(query)).all())

@@ -1,0 +1,67 @@
+"""Access tokens of the built-in issuer, and the checks every bearer token must pass."""
+
+import time
+import uuid
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
+from joserfc.jwt import JWTClaimsRegistry
+
+from services.errors import Unauthorized
+from services.identity.keys import ALGORITHM, SigningKeys
+
+
+def issue_access_token(
+    keys: SigningKeys, *, subject: str, issuer: str, audience: str, ttl_seconds: int, now: float | None = None
+) -> str:
+    issued = int(now if now is not None else time.time())
+    claims = {
+        "iss": issuer,
+        "sub": subject,
+        "aud": audience,
+        "iat": issued,
+        "nbf": issued,
+        "exp": issued + ttl_seconds,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode({"alg": ALGORITHM, "kid": keys.active.kid}, claims, keys.key_set)
+
+
+def verify_token(
+    token: str, key_set: KeySet, *, issuer: str, audience: str, algorithms: list[str] | None = None
+) -> dict:
+    """Signature, issuer, audience, expiry and not-before; any failure is 401."""
+    try:
+        decoded = jwt.decode(token, key_set, algorithms=algorithms or [ALGORITHM, "RS256", "PS256"])
+    except (JoseError, ValueError) as exc:
+        raise Unauthorized(f"invalid token: {exc}") from exc
+    registry = JWTClaimsRegistry(
+        leeway=30,
+        iss={"essential": True, "value": issuer},
+        sub={"essential": True},
+        exp={"essential": True},
+    )
+    try:
+        registry.validate(decoded.claims)
+    except JoseError as exc:
+        raise Unauthorized(f"invalid token: {exc}") from exc
+    if not _audience_matches(decoded.claims.get("aud"), audience):
+        raise Unauthorized("invalid token: wrong audience")
+    return decoded.claims
+
+
+def token_key_id(token: str) -> str | None:
+    try:
+        return extract_compact(token.encode()).protected.get("kid")
+    except (JoseError, ValueError):
+        return None
+
+
+def _audience_matches(claim: object, audience: str) -> bool:
+    if isinstance(claim, str):
+        return claim == audience
+    if isinstance(claim, list):
+        return audience in claim
+    return False

@@ -1,0 +1,83 @@
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.projects.domains import DOMAINS
+from services.projects.models import ProjectStatus, Stage, StandardType
+
+_TITLE = Field(min_length=1, max_length=300)
+_TEXT = Field(min_length=1, max_length=20_000)
+_OPTIONAL_TEXT = Field(default="", max_length=20_000)
+
+
+def _known_domain(value: str | None) -> str | None:
+    if value is not None and value not in DOMAINS:
+        raise ValueError(f"unknown domain {value!r}; see GET /api/v1/domains")
+    return value
+
+
+class ProjectCreate(BaseModel):
+    """What a proposer fills in. The lead organisation is one where the proposer holds the proposer role."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title_zh: str = _TITLE
+    title_en: str = _TITLE
+    scope: str = _TEXT
+    rationale: str = _TEXT
+    standard_type: StandardType
+    domain: str = Field(max_length=64)
+    committee_id: uuid.UUID
+    lead_org_id: uuid.UUID | None = None
+    co_drafting_org_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    relation_to_existing: str = _OPTIONAL_TEXT
+    known_patents: str = _OPTIONAL_TEXT
+    target_completion: date | None = None
+
+    _domain = field_validator("domain")(_known_domain)
+
+
+class ProjectUpdate(BaseModel):
+    """Any subset of the proposal's fields, while it is a draft or returned."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title_zh: str | None = Field(default=None, min_length=1, max_length=300)
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
+    scope: str | None = Field(default=None, min_length=1, max_length=20_000)
+    rationale: str | None = Field(default=None, min_length=1, max_length=20_000)
+    domain: str | None = Field(default=None, max_length=64)
+    co_drafting_org_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
+    relation_to_existing: str | None = Field(default=None, max_length=20_000)
+    known_patents: str | None = Field(default=None, max_length=20_000)
+    target_completion: date | None = None
+
+    _domain = field_validator("domain")(_known_domain)
+
+
+class ProjectPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title_zh: str
+    title_en: str
+    scope: str
+    rationale: str
+    standard_type: StandardType
+    domain: str
+    relation_to_existing: str
+    known_patents: str
+    target_completion: date | None
+    stage: Stage
+    step: str
+    status: ProjectStatus
+    lead_org_id: uuid.UUID
+    proposer_id: uuid.UUID
+    committee_id: uuid.UUID
+    co_drafting_org_ids: list[uuid.UUID] = Field(default_factory=list)
+    workflow_id: str | None
+    return_count: int
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None

@@ -1,0 +1,151 @@
+import uuid
+
+from sqlalchemy import or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
+
+from services.audit import service as audit
+from services.committees.models import Committee, CommitteeMember
+from services.committees.service import get_committee
+from services.db import utcnow
+from services.errors import Conflict, Invalid, NotFound
+from services.identity.permissions import Permission
+from services.identity.principal import Principal
+from services.organisations.models import Organisation
+from services.projects.models import ProjectOrganisation, ProjectStatus, StandardProject
+from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+
+EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
+
+
+def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
+    """Projects this principal may see: its organisations' own, and those of committees it serves on."""
+    if principal.is_platform_admin:
+        return select(StandardProject)
+    orgs = list(principal.org_ids)
+    taking_part = select(ProjectOrganisation.project_id).where(col(ProjectOrganisation.org_id).in_(orgs))
+    hosting = select(Committee.id).where(col(Committee.org_id).in_(orgs))
+    serving = select(CommitteeMember.committee_id).where(CommitteeMember.user_id == principal.user_id)
+    return select(StandardProject).where(
+        or_(
+            col(StandardProject.id).in_(taking_part),
+            col(StandardProject.committee_id).in_(hosting) & (StandardProject.status != ProjectStatus.draft),
+            col(StandardProject.committee_id).in_(serving) & (StandardProject.status != ProjectStatus.draft),
+        )
+    )
+
+
+async def get_readable(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> StandardProject:
+    project = (await session.exec(readable(principal).where(StandardProject.id == project_id))).first()
+    if project is None:
+        raise NotFound("project not found")
+    return project
+
+
+async def list_readable(session: AsyncSession, principal: Principal, limit: int = 100) -> list[StandardProject]:
+    query = readable(principal).order_by(col(StandardProject.created_at).desc()).limit(limit)
+    return list((await session.exec(query)).all())
+
+
+async def create_project(session: AsyncSession, principal: Principal, data: ProjectCreate) -> StandardProject:
+    lead_org_id = _lead_org(principal, data.lead_org_id)
+    await get_committee(session, data.committee_id)
+    co_drafters = await _existing_orgs(session, data.co_drafting_org_ids, exclude=lead_org_id)
+    project = StandardProject(
+        **data.model_dump(exclude={"lead_org_id", "co_drafting_org_ids"}),
+        lead_org_id=lead_org_id,
+        proposer_id=principal.user_id,
+    )
+    session.add(project)
+    await session.flush()
+    session.add(ProjectOrganisation(project_id=project.id, org_id=lead_org_id, part="lead"))
+    for org_id in co_drafters:
+        session.add(ProjectOrganisation(project_id=project.id, org_id=org_id, part="co_drafter"))
+    await audit.record(
+        session, action="project.created", object_type="project", object_id=project.id,
+        actor_id=principal.user_id, project_id=project.id, data={"title_zh": project.title_zh},
+    )
+    await session.flush()
+    return project
+
+
+async def update_project(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: ProjectUpdate
+) -> StandardProject:
+    project = await get_readable(session, principal, project_id)
+    principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
+    if project.status not in EDITABLE:
+        raise Conflict(f"a proposal can be edited while it is a draft or returned, not while {project.status}")
+    changes = data.model_dump(exclude_unset=True, exclude={"co_drafting_org_ids"})
+    for name, value in changes.items():
+        setattr(project, name, value)
+    if data.co_drafting_org_ids is not None:
+        await _replace_co_drafters(session, project, data.co_drafting_org_ids)
+    project.updated_at = utcnow()
+    session.add(project)
+    await audit.record(
+        session, action="project.updated", object_type="project", object_id=project.id,
+        actor_id=principal.user_id, project_id=project.id, data={"fields": sorted(data.model_fields_set)},
+    )
+    await session.flush()
+    return project
+
+
+async def check_submittable(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> StandardProject:
+    """A proposer of the lead organisation may submit a draft or a returned proposal."""
+    project = await get_readable(session, principal, project_id)
+    principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
+    if project.status not in EDITABLE:
+        raise Conflict(f"only a draft or returned proposal can be submitted; this one is {project.status}")
+    return project
+
+
+async def to_public(session: AsyncSession, project: StandardProject) -> ProjectPublic:
+    query = select(ProjectOrganisation.org_id).where(
+        ProjectOrganisation.project_id == project.id, ProjectOrganisation.part == "co_drafter"
+    )
+    co_drafters = sorted((await session.exec(query)).all())
+    return ProjectPublic.model_validate(project).model_copy(update={"co_drafting_org_ids": co_drafters})
+
+
+async def drafting_org_ids(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
+    query = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project_id)
+    return list((await session.exec(query)).all())
+
+
+def _lead_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
+    allowed = principal.orgs_with(Permission.PROJECT_PROPOSE)
+    if requested is not None:
+        if requested not in allowed:
+            raise Invalid("you hold no proposer role in that organisation", field="lead_org_id")
+        return requested
+    if len(allowed) == 1:
+        return next(iter(allowed))
+    if not allowed:
+        raise Invalid("you hold the proposer role in no organisation", field="lead_org_id")
+    raise Invalid("you propose for several organisations; name one in lead_org_id", field="lead_org_id")
+
+
+async def _existing_orgs(session: AsyncSession, org_ids: list[uuid.UUID], exclude: uuid.UUID) -> list[uuid.UUID]:
+    wanted = list(dict.fromkeys(o for o in org_ids if o != exclude))
+    if not wanted:
+        return []
+    found = set((await session.exec(select(Organisation.id).where(col(Organisation.id).in_(wanted)))).all())
+    missing = [str(o) for o in wanted if o not in found]
+    if missing:
+        raise Invalid(f"unknown co-drafting organisations: {', '.join(missing)}", field="co_drafting_org_ids")
+    return wanted
+
+
+async def _replace_co_drafters(session: AsyncSession, project: StandardProject, org_ids: list[uuid.UUID]) -> None:
+    wanted = set(await _existing_orgs(session, org_ids, exclude=project.lead_org_id))
+    query = select(ProjectOrganisation).where(
+        ProjectOrganisation.project_id == project.id, ProjectOrganisation.part == "co_drafter"
+    )
+    current = {link.org_id: link for link in (await session.exec(query)).all()}
+    for org_id, link in current.items():
+        if org_id not in wanted:
+            await session.delete(link)
+    for org_id in wanted - current.keys():
+        session.add(ProjectOrganisation(project_id=project.id, org_id=org_id, part="co_drafter"))

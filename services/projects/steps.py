@@ -1,0 +1,108 @@
+"""Writing what a workflow decided: one step, one transaction, written at most once."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.audit import service as audit
+from services.db import utcnow
+from services.projects.models import StandardProject
+from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
+
+
+@dataclass
+class Completion:
+    task_id: uuid.UUID
+    decision: dict
+    actor_id: uuid.UUID | None
+    outcome: dict
+
+
+@dataclass
+class NewTask:
+    id: uuid.UUID
+    kind: str
+    project_id: uuid.UUID | None
+    committee_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    candidate_org_id: uuid.UUID | None = None
+    candidate_role: str | None = None
+    due_at: datetime | None = None
+    priority: int = 0
+    context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Event:
+    action: str
+    data: dict = field(default_factory=dict)
+    actor_id: uuid.UUID | None = None
+
+
+@dataclass
+class Step:
+    id: str
+    workflow_id: str
+    project_id: uuid.UUID | None
+    completion: Completion | None = None
+    project_changes: dict = field(default_factory=dict)
+    open_tasks: list[NewTask] = field(default_factory=list)
+    cancel_task_ids: list[uuid.UUID] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+
+async def apply_step(session: AsyncSession, step: Step) -> bool:
+    """False when this step was written before (a retried activity)."""
+    if await session.get(AppliedStep, step.id) is not None:
+        return False
+    session.add(AppliedStep(id=step.id, workflow_id=step.workflow_id))
+    if step.completion:
+        await _complete(session, step.completion)
+    if step.project_changes and step.project_id:
+        await _change_project(session, step.project_id, step.project_changes)
+    for task_id in step.cancel_task_ids:
+        await _cancel(session, task_id)
+    for spec in step.open_tasks:
+        session.add(Task(**vars(spec), workflow_id=step.workflow_id))
+    await session.flush()
+    for event in step.events:
+        await audit.record(
+            session, action=event.action, object_type="project", object_id=step.project_id,
+            actor_id=event.actor_id, actor_label="user" if event.actor_id else "workflow",
+            project_id=step.project_id, data=event.data,
+        )
+    await session.flush()
+    return True
+
+
+async def _complete(session: AsyncSession, completion: Completion) -> None:
+    task = await session.get(Task, completion.task_id)
+    if task is None or task.state not in ACTIVE_STATES:
+        return
+    task.state = TaskState.completed
+    task.decision = completion.decision
+    task.outcome = completion.outcome
+    task.completed_by_id = completion.actor_id
+    task.completed_at = utcnow()
+    if task.assignee_id is None:
+        task.assignee_id = completion.actor_id
+    session.add(task)
+
+
+async def _cancel(session: AsyncSession, task_id: uuid.UUID) -> None:
+    task = await session.get(Task, task_id)
+    if task is not None and task.state in ACTIVE_STATES:
+        task.state = TaskState.cancelled
+        session.add(task)
+
+
+async def _change_project(session: AsyncSession, project_id: uuid.UUID, changes: dict) -> None:
+    project = await session.get(StandardProject, project_id)
+    if project is None:
+        return
+    for name, value in changes.items():
+        setattr(project, name, value)
+    project.updated_at = utcnow()
+    session.add(project)

@@ -1,0 +1,17 @@
+"""Every table, imported once so that SQLModel.metadata knows them all (for Alembic)."""
+
+from sqlmodel import SQLModel
+
+from services.audit.models import AuditEvent
+from services.committees.models import Committee, CommitteeMember
+from services.identity.models import Membership, User
+from services.organisations.models import Organisation
+from services.projects.models import ProjectOrganisation, StandardProject
+from services.tasks.models import AppliedStep, Task
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
+    "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
+]

@@ -1,0 +1,72 @@
+"""The decision each kind of task expects. A request body is checked against its kind's form."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from services.identity.permissions import Permission
+
+
+class DecisionForm(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: str
+    comment: str = Field(default="", max_length=20_000)
+
+
+class ScreenProposal(DecisionForm):
+    """Screen a submitted proposal: accept it for the committee's ballot, return it for revision, or reject it."""
+
+    decision: Literal["accept", "return", "reject"]
+    reasons: str = Field(default="", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _reasons_for_return_or_reject(self) -> "ScreenProposal":
+        if self.decision in ("return", "reject") and not self.reasons:
+            raise ValueError(f"reasons are required to {self.decision} a proposal")
+        return self
+
+
+class ReviseProposal(DecisionForm):
+    """Revise the returned proposal and resubmit it, or withdraw it."""
+
+    decision: Literal["resubmit", "withdraw"]
+
+
+class TaskForm(BaseModel):
+    kind: str
+    form: type[DecisionForm]
+    permission: Permission
+    title_zh: str
+    title_en: str
+
+
+FORMS: dict[str, TaskForm] = {
+    f.kind: f
+    for f in (
+        TaskForm(
+            kind="screen_proposal", form=ScreenProposal, permission=Permission.PROJECT_SCREEN,
+            title_zh="立项初审", title_en="Screen the proposal",
+        ),
+        TaskForm(
+            kind="revise_proposal", form=ReviseProposal, permission=Permission.PROJECT_PROPOSE,
+            title_zh="修改提案", title_en="Revise the proposal",
+        ),
+    )
+}
+
+
+def form_for(kind: str) -> TaskForm:
+    return FORMS[kind]
+
+
+def parse_decision(kind: str, body: dict) -> DecisionForm:
+    """Raises pydantic's ValidationError, which the API answers with 422 naming the fields."""
+    return form_for(kind).form.model_validate(body)
+
+
+def form_schema(kind: str) -> dict:
+    return form_for(kind).form.model_json_schema()
+
+
+__all__ = ["DecisionForm", "FORMS", "ValidationError", "form_for", "form_schema", "parse_decision"]

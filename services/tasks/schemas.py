@@ -1,0 +1,61 @@
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.tasks.models import TaskState
+
+
+class TaskSort(StrEnum):
+    due = "due"
+    priority = "priority"
+    created = "created"
+    created_desc = "-created"
+
+
+class TaskFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assigned: str = Field(default="any", pattern="^(any|me|candidate)$")
+    state: list[TaskState] = Field(default_factory=lambda: [TaskState.open, TaskState.claimed])
+    kind: str | None = Field(default=None, max_length=48)
+    project_id: uuid.UUID | None = None
+    overdue: bool = False
+    due_before: datetime | None = None
+    sort: TaskSort = TaskSort.due
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=500)
+
+
+class TaskPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: str
+    title_zh: str = ""
+    title_en: str = ""
+    project_id: uuid.UUID | None
+    committee_id: uuid.UUID | None
+    assignee_id: uuid.UUID | None
+    candidate_org_id: uuid.UUID | None
+    candidate_role: str | None
+    state: TaskState
+    priority: int
+    due_at: datetime | None
+    context: dict
+    decision: dict | None
+    outcome: dict | None
+    completed_by_id: uuid.UUID | None
+    created_at: datetime
+    claimed_at: datetime | None
+    completed_at: datetime | None
+
+
+class TaskDetail(TaskPublic):
+    form: dict
+
+
+class TaskPage(BaseModel):
+    items: list[TaskPublic]
+    next_cursor: str | None

@@ -1,0 +1,1 @@
+"""StandardFlow's composition root: settings, the command line and the embedded runner."""

@@ -1,0 +1,1 @@
+"""Temporal: workflow classes (orchestration only), activities (thin adapters over services), the worker."""

@@ -1,0 +1,58 @@
+"""What the API asks of Temporal: start a project's workflow, deliver decisions, read its state."""
+
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError
+
+from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
+from workflows.project import ProjectWorkflow, project_workflow_id
+
+
+class DecisionRefused(Exception):
+    """The workflow's validator refused a decision; the message says why."""
+
+
+class WorkflowUnavailable(Exception):
+    """Temporal could not be reached, or the workflow is gone."""
+
+
+async def connect(address: str, namespace: str) -> Client:
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+
+
+async def start_project(client: Client, task_queue: str, inp: ProjectInput) -> ProjectSnapshot:
+    """Start (or find already started) the project's workflow, and wait until it waits for people."""
+    workflow_id = project_workflow_id(inp.project_id)
+    try:
+        handle = await client.start_workflow(
+            ProjectWorkflow.run, inp, id=workflow_id, task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        return await handle.execute_update(ProjectWorkflow.settled)
+    except RPCError as exc:
+        raise WorkflowUnavailable(str(exc)) from exc
+
+
+async def complete_task(client: Client, workflow_id: str, decision: TaskDecision) -> dict:
+    """Deliver a decision. The update id is the task's, so a retried request is applied once."""
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        return await handle.execute_update(
+            ProjectWorkflow.complete_task, decision, id=f"task-{decision.task_id}"
+        )
+    except WorkflowUpdateFailedError as exc:
+        cause = exc.cause
+        message = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
+        raise DecisionRefused(message) from exc
+    except RPCError as exc:
+        raise WorkflowUnavailable(str(exc)) from exc
+
+
+async def project_state(client: Client, workflow_id: str) -> ProjectSnapshot:
+    try:
+        return await client.get_workflow_handle(workflow_id).query(ProjectWorkflow.state)
+    except RPCError as exc:
+        raise WorkflowUnavailable(str(exc)) from exc

@@ -1,0 +1,125 @@
+"""How a workflow waits for people: it opens tasks, a validated update brings each decision,
+and the update answers once the workflow has written what the decision leads to."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+from workflows.models import Completion, EventSpec, ProjectChanges, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.activities import StepActivities
+
+STEP_TIMEOUT = timedelta(seconds=30)
+STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                         maximum_interval=timedelta(seconds=60))
+
+
+@dataclass
+class OpenTask:
+    spec: TaskSpec
+    allowed: frozenset[str]
+
+
+class HumanSteps:
+    """State and helpers shared by every workflow whose steps are people's decisions."""
+
+    def __init__(self) -> None:
+        self._open: dict[uuid.UUID, OpenTask] = {}
+        self._decisions: dict[uuid.UUID, TaskDecision] = {}
+        self._settled: dict[uuid.UUID, dict] = {}
+        self._idle = False
+        self._finished = False
+        self._stage = ""
+        self._step = ""
+        self._status = ""
+        self._project_id: uuid.UUID | None = None
+
+    def snapshot(self) -> ProjectSnapshot:
+        return ProjectSnapshot(
+            stage=self._stage,
+            step=self._step,
+            status=self._status,
+            open_tasks=[{"id": t.spec.id, "kind": t.spec.kind} for t in self._open.values()],
+            finished=self._finished,
+        )
+
+    def new_task(self, kind: str, *, days: int, **where: object) -> TaskSpec:
+        return TaskSpec(
+            id=workflow.uuid4(), kind=kind, project_id=self._project_id,
+            due_at=workflow.now() + timedelta(days=days), **where,
+        )
+
+    async def write(
+        self,
+        *,
+        decided: TaskDecision | None = None,
+        changes: ProjectChanges | None = None,
+        open_tasks: list[tuple[TaskSpec, frozenset[str]]] = (),
+        cancel: list[uuid.UUID] = (),
+        events: list[EventSpec] = (),
+    ) -> None:
+        """Write one step; then the tasks it opens take decisions, and its decision is settled."""
+        changes = changes or ProjectChanges()
+        self._stage = changes.stage or self._stage
+        self._step = changes.step if changes.step is not None else self._step
+        self._status = changes.status or self._status
+        for task_id in [*cancel, *([decided.task_id] if decided else [])]:
+            self._open.pop(task_id, None)
+        outcome = self._outcome(open_tasks)
+        completion = None
+        if decided:
+            completion = Completion(task_id=decided.task_id, decision=decided.decision,
+                                    actor_id=decided.actor_id, outcome=outcome)
+        step = StepSpec(
+            id=str(workflow.uuid4()), workflow_id=workflow.info().workflow_id, project_id=self._project_id,
+            completion=completion, changes=changes, open_tasks=[spec for spec, _ in open_tasks],
+            cancel_task_ids=list(cancel), events=list(events),
+        )
+        await workflow.execute_activity_method(
+            StepActivities.apply_step, step, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
+        )
+        for spec, allowed in open_tasks:
+            self._open[spec.id] = OpenTask(spec, allowed)
+        if decided:
+            self._settled[decided.task_id] = outcome
+
+    def _outcome(self, opening: list[tuple[TaskSpec, frozenset[str]]]) -> dict:
+        still_open = [{"id": str(t.spec.id), "kind": t.spec.kind} for t in self._open.values()]
+        new = [{"id": str(spec.id), "kind": spec.kind} for spec, _ in opening]
+        return {"stage": self._stage, "step": self._step, "status": self._status, "open_tasks": still_open + new}
+
+    async def decision_on(self, task_id: uuid.UUID) -> TaskDecision:
+        self._idle = True
+        await workflow.wait_condition(lambda: task_id in self._decisions)
+        self._idle = False
+        return self._decisions[task_id]
+
+    async def finish(self) -> None:
+        self._finished = True
+        self._idle = True
+        await workflow.wait_condition(workflow.all_handlers_finished)
+
+    def check_decision(self, decision: TaskDecision) -> OpenTask:
+        task = self._open.get(decision.task_id)
+        if task is None:
+            raise ValueError("this task is not open in the project's workflow")
+        if decision.task_id in self._decisions:
+            raise ValueError("a decision on this task is being recorded already")
+        chosen = decision.decision.get("decision")
+        if chosen not in task.allowed:
+            allowed = ", ".join(sorted(task.allowed))
+            raise ValueError(f"the decision {chosen!r} is not allowed on this task now; allowed: {allowed}")
+        return task
+
+    async def take_decision(self, decision: TaskDecision) -> dict:
+        self._decisions[decision.task_id] = decision
+        await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
+        return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))
+
+    async def wait_settled(self) -> ProjectSnapshot:
+        await workflow.wait_condition(lambda: self._idle)
+        return self.snapshot()

@@ -1,0 +1,93 @@
+"""Plain data that crosses into and out of workflows. No database, no settings, no services."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class PolicySnapshot(BaseModel):
+    """A copy of the standard type's policy, taken when the project's workflow starts."""
+
+    standard_type: str
+    max_returns: int = 3
+    screening_days: int = 14
+    revision_days: int = 30
+
+
+class ProjectInput(BaseModel):
+    project_id: uuid.UUID
+    proposer_id: uuid.UUID
+    lead_org_id: uuid.UUID
+    committee_id: uuid.UUID
+    committee_org_id: uuid.UUID
+    policy: PolicySnapshot
+
+
+class TaskSpec(BaseModel):
+    id: uuid.UUID
+    kind: str
+    project_id: uuid.UUID | None = None
+    committee_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    candidate_org_id: uuid.UUID | None = None
+    candidate_role: str | None = None
+    due_at: datetime | None = None
+    priority: int = 0
+    context: dict = Field(default_factory=dict)
+
+
+class Completion(BaseModel):
+    task_id: uuid.UUID
+    decision: dict
+    actor_id: uuid.UUID | None
+    outcome: dict
+
+
+class EventSpec(BaseModel):
+    action: str
+    data: dict = Field(default_factory=dict)
+    actor_id: uuid.UUID | None = None
+
+
+class ProjectChanges(BaseModel):
+    stage: str | None = None
+    step: str | None = None
+    status: str | None = None
+    return_count: int | None = None
+    submitted_at: datetime | None = None
+    workflow_id: str | None = None
+
+
+class StepSpec(BaseModel):
+    """Everything one workflow step writes, applied in one transaction and at most once."""
+
+    id: str
+    workflow_id: str
+    project_id: uuid.UUID | None = None
+    completion: Completion | None = None
+    changes: ProjectChanges = Field(default_factory=ProjectChanges)
+    open_tasks: list[TaskSpec] = Field(default_factory=list)
+    cancel_task_ids: list[uuid.UUID] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+
+
+class TaskDecision(BaseModel):
+    """A person's decision on a task, already checked against the task kind's form."""
+
+    task_id: uuid.UUID
+    decision: dict
+    actor_id: uuid.UUID
+
+
+class OpenTaskView(BaseModel):
+    id: uuid.UUID
+    kind: str
+
+
+class ProjectSnapshot(BaseModel):
+    stage: str
+    step: str
+    status: str
+    open_tasks: list[OpenTaskView] = Field(default_factory=list)
+    finished: bool = False

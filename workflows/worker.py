@@ -1,0 +1,22 @@
+"""The worker: every workflow and activity StandardFlow runs, on one task queue."""
+
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from workflows.activities import StepActivities
+from workflows.project import ProjectWorkflow
+
+WORKFLOWS = [ProjectWorkflow]
+
+
+def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]) -> Worker:
+    steps = StepActivities(sessions)
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=[steps.apply_step],
+    )
