@@ -18,7 +18,7 @@ from services.projects.models import ProjectStatus, StandardProject
 from services.projects.policy import policy_for
 from services.projects.schemas import ProjectPublic
 from services.tasks import service as tasks
-from services.tasks.forms import parse_decision
+from services.tasks.registry import parse_decision
 from services.tasks.schemas import TaskPublic
 from workflows import client as temporal
 from workflows.models import PolicySnapshot, ProjectInput, TaskDecision

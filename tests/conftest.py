@@ -41,6 +41,17 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 @pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's test server: timers of days and years pass as fast as the workflow lets them."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
 def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
     return temporal_env.client
 
@@ -133,6 +144,13 @@ async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue:
 @pytest.fixture
 async def stack(engine, temporal_client: Client, tmp_path: Path) -> AsyncIterator[Stack]:
     async with app_stack(engine, temporal_client, tmp_path, f"sf-{uuid.uuid4().hex[:8]}") as running:
+        yield running
+
+
+@pytest.fixture
+async def skipping_stack(engine, time_skipping_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Stack]:
+    """The app and a worker on the time-skipping test server; `time_skipping_env.sleep(...)` moves time."""
+    async with app_stack(engine, time_skipping_env.client, tmp_path, f"sf-ts-{uuid.uuid4().hex[:8]}") as running:
         yield running
 
 

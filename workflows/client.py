@@ -37,11 +37,13 @@ async def start_project(client: Client, task_queue: str, inp: ProjectInput) -> P
 
 
 async def complete_task(client: Client, workflow_id: str, decision: TaskDecision) -> dict:
-    """Deliver a decision. The update id is the task's, so a retried request is applied once."""
+    """Deliver a decision to the workflow that opened the task (a project, ballot, panel, pilot site or
+    coordination request: each has a `complete_task` update). The update id is the task's, so a
+    retried request is applied once."""
     handle = client.get_workflow_handle(workflow_id)
     try:
         return await handle.execute_update(
-            ProjectWorkflow.complete_task, decision, id=f"task-{decision.task_id}"
+            "complete_task", decision, id=f"task-{decision.task_id}", result_type=dict
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause

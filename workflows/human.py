@@ -8,7 +8,9 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from workflows.models import Completion, EventSpec, ProjectChanges, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec
+from workflows.models import (
+    Completion, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
+)
 
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import StepActivities
@@ -123,3 +125,16 @@ class HumanSteps:
     async def wait_settled(self) -> ProjectSnapshot:
         await workflow.wait_condition(lambda: self._idle)
         return self.snapshot()
+
+
+class ProjectSteps(HumanSteps):
+    """The state every stage of a project's pipeline reads and changes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.input: ProjectInput | None = None
+        self.returns = 0
+
+    def start(self, inp: ProjectInput) -> None:
+        self.input = inp
+        self._project_id = inp.project_id

@@ -6,13 +6,45 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 
+class BallotRules(BaseModel):
+    open_days: int = 14
+    min_participation: float = 0.75
+    min_approval: float = 2 / 3
+    max_disapproval: float = 0.25
+    abstentions: str = "counted"  # or "excluded" (ISO)
+
+
+class PanelRules(BaseModel):
+    min_size: int = 5
+    min_size_without_committee: int = 15
+    pass_ratio: float = 0.75
+    opinion_days: int = 21
+
+
 class PolicySnapshot(BaseModel):
-    """A copy of the standard type's policy, taken when the project's workflow starts."""
+    """A copy of the standard type's policy (services/projects/policy.py), taken when the project's
+    workflow starts; the workflow never reads the live policy."""
 
     standard_type: str
     max_returns: int = 3
     screening_days: int = 14
     revision_days: int = 30
+    ballot: BallotRules = Field(default_factory=BallotRules)
+    drafting_days: int = 180
+    consultation_days: int = 30
+    disposition_days: int = 30
+    panel: PanelRules = Field(default_factory=PanelRules)
+    approval_days: int = 30
+    publisher_kind: str = "industry"
+    number_format: str = ""
+    number_issued_outside: bool = False
+    effective_after_days: int = 30
+    pilot_months: int = 6
+    report_interval_days: int = 30
+    missed_reports_flag: int = 2
+    evaluation_days: int = 60
+    review_interval_years: int = 5
+    reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
 
 
 class ProjectInput(BaseModel):

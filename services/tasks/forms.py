@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.identity.permissions import Permission
 
@@ -34,6 +34,8 @@ class ReviseProposal(DecisionForm):
 
 
 class TaskForm(BaseModel):
+    """A kind of task: the decision form it takes, the permission needed to decide it, its title."""
+
     kind: str
     form: type[DecisionForm]
     permission: Permission
@@ -41,32 +43,13 @@ class TaskForm(BaseModel):
     title_en: str
 
 
-FORMS: dict[str, TaskForm] = {
-    f.kind: f
-    for f in (
-        TaskForm(
-            kind="screen_proposal", form=ScreenProposal, permission=Permission.PROJECT_SCREEN,
-            title_zh="立项初审", title_en="Screen the proposal",
-        ),
-        TaskForm(
-            kind="revise_proposal", form=ReviseProposal, permission=Permission.PROJECT_PROPOSE,
-            title_zh="修改提案", title_en="Revise the proposal",
-        ),
-    )
-}
-
-
-def form_for(kind: str) -> TaskForm:
-    return FORMS[kind]
-
-
-def parse_decision(kind: str, body: dict) -> DecisionForm:
-    """Raises pydantic's ValidationError, which the API answers with 422 naming the fields."""
-    return form_for(kind).form.model_validate(body)
-
-
-def form_schema(kind: str) -> dict:
-    return form_for(kind).form.model_json_schema()
-
-
-__all__ = ["DecisionForm", "FORMS", "ValidationError", "form_for", "form_schema", "parse_decision"]
+PROPOSAL_FORMS = [
+    TaskForm(
+        kind="screen_proposal", form=ScreenProposal, permission=Permission.PROJECT_SCREEN,
+        title_zh="立项初审", title_en="Screen the proposal",
+    ),
+    TaskForm(
+        kind="revise_proposal", form=ReviseProposal, permission=Permission.PROJECT_PROPOSE,
+        title_zh="修改提案", title_en="Revise the proposal",
+    ),
+]

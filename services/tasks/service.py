@@ -12,7 +12,8 @@ from services.committees.service import committees_where_secretary
 from services.db import utcnow
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.identity.principal import Principal
-from services.tasks.forms import DecisionForm, form_for, form_schema
+from services.tasks.forms import DecisionForm
+from services.tasks.registry import form_for, form_schema
 from services.tasks.models import ACTIVE_STATES, Task, TaskState
 from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskSort
 

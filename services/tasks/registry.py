@@ -1,0 +1,19 @@
+"""Every kind of task StandardFlow knows. Each domain declares its kinds in its own forms module;
+this registry is the one place that lists them all."""
+
+from services.tasks.forms import PROPOSAL_FORMS, DecisionForm, TaskForm
+
+FORMS: dict[str, TaskForm] = {f.kind: f for f in (*PROPOSAL_FORMS,)}
+
+
+def form_for(kind: str) -> TaskForm:
+    return FORMS[kind]
+
+
+def parse_decision(kind: str, body: dict) -> DecisionForm:
+    """Raises pydantic's ValidationError, which the API answers with 422 naming the fields."""
+    return form_for(kind).form.model_validate(body)
+
+
+def form_schema(kind: str) -> dict:
+    return form_for(kind).form.model_json_schema()
