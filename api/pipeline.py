@@ -18,7 +18,7 @@ from services.projects.models import ProjectStatus, StandardProject
 from services.projects.policy import policy_for
 from services.projects.schemas import ProjectPublic
 from services.tasks import service as tasks
-from services.tasks.registry import parse_decision
+from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
 from workflows import client as temporal
 from workflows.models import PolicySnapshot, ProjectInput, TaskDecision
@@ -67,6 +67,9 @@ async def complete_task(
         done = await tasks.check_completion(session, principal, task_id, form)
         if done is not None:
             return tasks.to_public(done)
+        precondition = form_for(task.kind).precondition
+        if precondition is not None:
+            await precondition(session, task, form)
     decision = TaskDecision(task_id=task_id, decision=form.model_dump(), actor_id=principal.user_id)
     await _deliver(client, task.workflow_id, decision)
     async with transaction(sessions) as session:

@@ -1,10 +1,14 @@
 """The decision each kind of task expects. A request body is checked against its kind's form."""
 
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from services.identity.permissions import Permission
+from services.tasks.models import Task
 
 
 class DecisionForm(BaseModel):
@@ -41,6 +45,9 @@ class TaskForm(BaseModel):
     permission: Permission
     title_zh: str
     title_en: str
+    # Checked against the database before the decision goes to the workflow, e.g. "every comment
+    # has a disposition"; raises a DomainError (409/422) to refuse it.
+    precondition: Callable[[AsyncSession, Task, DecisionForm], Awaitable[None]] | None = None
 
 
 PROPOSAL_FORMS = [
