@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 60
     session_secret: str = DEFAULT_SESSION_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
+    blob_dir: Path | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 
@@ -42,6 +44,10 @@ class Settings(BaseSettings):
     @property
     def resolved_signing_key_path(self) -> Path:
         return self.signing_key_path or self.var_dir / "signing-keys.json"
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir or self.var_dir / "blobs"
 
     @property
     def embedded_temporal(self) -> bool:

@@ -62,6 +62,7 @@ class HumanSteps:
         changes: ProjectChanges | None = None,
         open_tasks: list[tuple[TaskSpec, frozenset[str]]] = (),
         cancel: list[uuid.UUID] = (),
+        expire: list[uuid.UUID] = (),
         events: list[EventSpec] = (),
     ) -> None:
         """Write one step; then the tasks it opens take decisions, and its decision is settled."""
@@ -69,7 +70,7 @@ class HumanSteps:
         self._stage = changes.stage or self._stage
         self._step = changes.step if changes.step is not None else self._step
         self._status = changes.status or self._status
-        for task_id in [*cancel, *([decided.task_id] if decided else [])]:
+        for task_id in [*cancel, *expire, *([decided.task_id] if decided else [])]:
             self._open.pop(task_id, None)
         outcome = self._outcome(open_tasks)
         completion = None
@@ -79,7 +80,7 @@ class HumanSteps:
         step = StepSpec(
             id=str(workflow.uuid4()), workflow_id=workflow.info().workflow_id, project_id=self._project_id,
             completion=completion, changes=changes, open_tasks=[spec for spec, _ in open_tasks],
-            cancel_task_ids=list(cancel), events=list(events),
+            cancel_task_ids=list(cancel), expire_task_ids=list(expire), events=list(events),
         )
         await workflow.execute_activity_method(
             StepActivities.apply_step, step, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY

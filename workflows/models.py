@@ -1,7 +1,7 @@
 """Plain data that crosses into and out of workflows. No database, no settings, no services."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -89,6 +89,10 @@ class ProjectChanges(BaseModel):
     return_count: int | None = None
     submitted_at: datetime | None = None
     workflow_id: str | None = None
+    number: str | None = None
+    published_at: datetime | None = None
+    effective_from: date | None = None
+    shanghai_standard: bool | None = None
 
 
 class StepSpec(BaseModel):
@@ -101,6 +105,7 @@ class StepSpec(BaseModel):
     changes: ProjectChanges = Field(default_factory=ProjectChanges)
     open_tasks: list[TaskSpec] = Field(default_factory=list)
     cancel_task_ids: list[uuid.UUID] = Field(default_factory=list)
+    expire_task_ids: list[uuid.UUID] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
 
 

@@ -60,6 +60,11 @@ class StandardProject(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None
+    number: str | None = Field(default=None, max_length=64, unique=True)
+    published_at: datetime | None = None
+    effective_from: date | None = None
+    shanghai_standard: bool = False
+    revises_id: uuid.UUID | None = Field(default=None, foreign_key="project.id")
 
 
 class ProjectOrganisation(SQLModel, table=True):

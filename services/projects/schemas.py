@@ -81,3 +81,8 @@ class ProjectPublic(BaseModel):
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
+    number: str | None
+    published_at: datetime | None
+    effective_from: date | None
+    shanghai_standard: bool
+    revises_id: uuid.UUID | None

@@ -13,14 +13,15 @@ from services.errors import Conflict, Invalid, NotFound
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
-from services.projects.models import ProjectOrganisation, ProjectStatus, StandardProject
+from services.projects.models import ProjectOrganisation, ProjectStatus, Stage, StandardProject
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
 EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
 
 
 def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
-    """Projects this principal may see: its organisations' own, and those of committees it serves on."""
+    """Projects this principal may see: its organisations' own, those submitted to committees it
+    hosts or serves on, those under public consultation, and published standards."""
     if principal.is_platform_admin:
         return select(StandardProject)
     orgs = list(principal.org_ids)
@@ -32,6 +33,8 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
             col(StandardProject.id).in_(taking_part),
             col(StandardProject.committee_id).in_(hosting) & (StandardProject.status != ProjectStatus.draft),
             col(StandardProject.committee_id).in_(serving) & (StandardProject.status != ProjectStatus.draft),
+            (StandardProject.stage == Stage.public_consultation) & (StandardProject.status == ProjectStatus.active),
+            col(StandardProject.published_at).is_not(None),
         )
     )
 

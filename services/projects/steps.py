@@ -50,6 +50,7 @@ class Step:
     project_changes: dict = field(default_factory=dict)
     open_tasks: list[NewTask] = field(default_factory=list)
     cancel_task_ids: list[uuid.UUID] = field(default_factory=list)
+    expire_task_ids: list[uuid.UUID] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
 
@@ -63,7 +64,9 @@ async def apply_step(session: AsyncSession, step: Step) -> bool:
     if step.project_changes and step.project_id:
         await _change_project(session, step.project_id, step.project_changes)
     for task_id in step.cancel_task_ids:
-        await _cancel(session, task_id)
+        await _close_unfinished(session, task_id, TaskState.cancelled)
+    for task_id in step.expire_task_ids:
+        await _close_unfinished(session, task_id, TaskState.expired)
     for spec in step.open_tasks:
         session.add(Task(**vars(spec), workflow_id=step.workflow_id))
     await session.flush()
@@ -91,10 +94,12 @@ async def _complete(session: AsyncSession, completion: Completion) -> None:
     session.add(task)
 
 
-async def _cancel(session: AsyncSession, task_id: uuid.UUID) -> None:
+async def _close_unfinished(session: AsyncSession, task_id: uuid.UUID, state: TaskState) -> None:
+    """A task nobody completed: cancelled when the workflow no longer needs it, expired when its
+    deadline passed."""
     task = await session.get(Task, task_id)
     if task is not None and task.state in ACTIVE_STATES:
-        task.state = TaskState.cancelled
+        task.state = state
         session.add(task)
 
 
