@@ -1,0 +1,29 @@
+import pytest
+from pydantic import ValidationError
+
+from standardflow.config import Settings
+
+
+def test_production_refuses_the_default_secret():
+    with pytest.raises(ValidationError, match="STANDARDFLOW_SESSION_SECRET must be set"):
+        Settings(environment="production")
+
+
+def test_production_starts_with_a_secret_of_its_own():
+    assert Settings(environment="production", session_secret="s3cret-from-the-vault").environment == "production"
+
+
+def test_defaults_are_the_embedded_ones(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(var_dir=tmp_path / "var")
+    assert settings.embedded_temporal
+    assert settings.resolved_database_url == f"sqlite:///{(tmp_path / 'var' / 'standardflow.db').resolve()}"
+    assert settings.resolved_temporal_address == "127.0.0.1:7233"
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("STANDARDFLOW_TEMPORAL_ADDRESS", "temporal.internal:7233")
+    monkeypatch.setenv("STANDARDFLOW_DATABASE_URL", "postgresql://sf@db/sf")
+    settings = Settings()
+    assert not settings.embedded_temporal
+    assert settings.resolved_database_url == "postgresql://sf@db/sf"

@@ -1,0 +1,80 @@
+"""`standardflow dev`, the README's first command, brings everything up and Ctrl-C brings it down."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.demo import DEMO_PASSWORD
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_line(process: subprocess.Popen, text: str, timeout: float) -> str:
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen.append(line)
+        if text in line:
+            return "".join(seen)
+    raise AssertionError(f"{text!r} did not appear; output was:\n{''.join(seen)}")
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.timeout(240)
+def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
+    api_port, temporal_port, ui_port = _free_port(), _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "STANDARDFLOW_VAR_DIR": str(tmp_path / "var"),
+        "STANDARDFLOW_API_PORT": str(api_port),
+        "STANDARDFLOW_TEMPORAL_PORT": str(temporal_port),
+        "STANDARDFLOW_TEMPORAL_UI_PORT": str(ui_port),
+        "STANDARDFLOW_PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("STANDARDFLOW_TEMPORAL_ADDRESS", None)
+    env.pop("STANDARDFLOW_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "standardflow", "dev"], cwd=tmp_path, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        output = _wait_for_line(process, "Ctrl-C stops everything", timeout=150)
+        assert f"http://127.0.0.1:{api_port}/docs" in output
+        assert f"Temporal UI: http://127.0.0.1:{ui_port}" in output
+        assert "li.wei" in output and "wang.fang" in output
+
+        base = f"http://127.0.0.1:{api_port}"
+        assert httpx.get(f"{base}/readyz").json() == {
+            "status": "ready", "checks": {"database": "ok", "temporal": "ok"}}
+        token = httpx.post(f"{base}/api/v1/auth/token", data={"username": "li.wei", "password": DEMO_PASSWORD})
+        assert token.status_code == 200
+        me = httpx.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+        assert me.json()["username"] == "li.wei"
+        assert [m["org_code"] for m in me.json()["memberships"]] == ["PJMOB"]
+        assert httpx.get(f"http://127.0.0.1:{ui_port}/").status_code == 200
+        assert (tmp_path / "var" / "temporal.db").exists()
+
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        assert not _port_open(api_port) and not _port_open(temporal_port)
+    finally:
+        if process.poll() is None:
+            process.kill()
