@@ -1,0 +1,183 @@
+"""Inbox at scale: 10,000 projects and 100,000 tasks, then the p50/p95 of listing an inbox.
+
+    python bench/inbox.py --backend both
+
+Fills a fresh database (SQLite file and/or a new PostgreSQL database) built by the migrations,
+then lists inboxes through the HTTP API in-process (authentication, the principal, the query,
+the response model): a user's own tasks, an organisation role's unassigned tasks, with filters,
+and three pages deep by cursor. Prints one JSON line per backend and scenario.
+"""
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+import sqlalchemy as sa
+from temporalio.testing import WorkflowEnvironment
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from api.app import Parts, create_app  # noqa: E402
+from services.db import create_engine, session_factory, sync_url, transaction  # noqa: E402
+from services.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+from services.tables import Committee, Membership, Organisation, StandardProject, Task, User  # noqa: E402
+from services.tasks.registry import FORMS  # noqa: E402
+from standardflow import database  # noqa: E402
+from standardflow.config import Settings  # noqa: E402
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+KINDS = sorted(FORMS)
+STATES = ["open"] * 5 + ["claimed"] * 2 + ["completed"] * 12 + ["cancelled", "expired"]
+
+
+def fill(url: str, projects: int, tasks: int, seed: int = 7) -> None:
+    """Bulk rows straight through SQLAlchemy core: the point is the size, not the path in."""
+    rng = random.Random(seed)
+    engine = sa.create_engine(sync_url(url))
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        users = [row.id for row in conn.execute(sa.select(User.id))]
+        slots = [(row.org_id, row.role) for row in conn.execute(sa.select(Membership.org_id, Membership.role))]
+        orgs = [row.id for row in conn.execute(sa.select(Organisation.id))]
+        committee = conn.execute(sa.select(Committee.id)).scalar_one()
+        project_rows = [_project(rng, users, orgs, committee, now) for _ in range(projects)]
+        for start in range(0, len(project_rows), 2000):
+            conn.execute(sa.insert(StandardProject.__table__), project_rows[start:start + 2000])
+        ids = [p["id"] for p in project_rows]
+        for start in range(0, tasks, 5000):
+            batch = [_task(rng, ids, users, slots, committee, now) for _ in range(min(5000, tasks - start))]
+            conn.execute(sa.insert(Task.__table__), batch)
+    engine.dispose()
+
+
+def _project(rng: random.Random, users: list, orgs: list, committee: uuid.UUID, now: datetime) -> dict:
+    return {
+        "id": uuid.uuid4(), "title_zh": "基准项目", "title_en": "Benchmark project", "scope": "s", "rationale": "r",
+        "standard_type": rng.choice(["group", "local", "enterprise"]), "domain": "life.mobility",
+        "relation_to_existing": "", "known_patents": "", "stage": "committee_review", "step": "screening",
+        "status": "active", "lead_org_id": rng.choice(orgs), "proposer_id": rng.choice(users),
+        "committee_id": committee, "return_count": 0, "created_at": now, "updated_at": now,
+        "shanghai_standard": False,
+    }
+
+
+def _task(rng: random.Random, projects: list, users: list, slots: list, committee, now: datetime) -> dict:
+    state = rng.choice(STATES)
+    org_id, role = rng.choice(slots)
+    assignee = rng.choice(users) if state != "open" or rng.random() < 0.3 else None
+    return {
+        "id": uuid.uuid4(), "kind": rng.choice(KINDS), "project_id": rng.choice(projects),
+        "workflow_id": "bench", "committee_id": committee if rng.random() < 0.2 else None,
+        "assignee_id": assignee, "candidate_org_id": org_id, "candidate_role": role, "state": state,
+        "priority": rng.randint(0, 3), "due_at": now + timedelta(days=rng.randint(-30, 60)),
+        "context": {}, "created_at": now - timedelta(minutes=rng.randint(0, 500_000)),
+    }
+
+
+SCENARIOS = {
+    "user: assigned to me": ("li.wei", {"assigned": "me"}),
+    "org role: unassigned for my slots": ("wang.fang", {"assigned": "candidate"}),
+    "org role: kind filter, by priority": ("wang.fang", {"assigned": "candidate", "kind": "screen_proposal",
+                                                         "sort": "priority"}),
+    "any: overdue": ("wang.fang", {"overdue": "true"}),
+    "any: due before, newest first": ("chen.jie", {"due_before": "2100-01-01T00:00:00Z", "sort": "-created"}),
+}
+
+
+async def measure(url: str, samples: int, temporal) -> list[dict]:
+    settings = Settings(var_dir=Path(tempfile.mkdtemp()), temporal_address="bench", session_secret="bench")
+    engine = create_engine(url)
+    app = create_app(settings, Parts(engine=engine, temporal=temporal))
+    results = []
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            for name, (username, params) in SCENARIOS.items():
+                token = (await http.post("/api/v1/auth/token",
+                                         data={"username": username, "password": DEMO_PASSWORD})).json()
+                headers = {"Authorization": f"Bearer {token['access_token']}"}
+                results.append(await _scenario(http, headers, name, params, samples))
+    await engine.dispose()
+    return results
+
+
+async def _scenario(http: httpx.AsyncClient, headers: dict, name: str, params: dict, samples: int) -> dict:
+    timings, rows = [], 0
+    for i in range(samples):
+        cursor = None
+        for _page in range(3 if i % 4 == 0 else 1):  # every fourth sample pages three deep
+            query = {**params, "limit": 50, **({"cursor": cursor} if cursor else {})}
+            started = time.perf_counter()
+            response = await http.get("/api/v1/tasks", params=query, headers=headers)
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 200, response.text
+            body = response.json()
+            rows += len(body["items"])
+            cursor = body["next_cursor"]
+            if not cursor:
+                break
+    timings.sort()
+    return {"scenario": name, "requests": len(timings), "rows_returned": rows,
+            "p50_ms": round(statistics.median(timings) * 1000, 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2)}
+
+
+async def prepare(url: str, projects: int, tasks: int) -> float:
+    database.upgrade(url)
+    engine = create_engine(url)
+    async with transaction(session_factory(engine)) as session:
+        await seed_demo(session)
+    await engine.dispose()
+    started = time.perf_counter()
+    fill(url, projects, tasks)
+    return time.perf_counter() - started
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=200)
+    args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    binary = Path(sys.executable).parent / "temporal"
+    async with await WorkflowEnvironment.start_local(dev_server_existing_path=str(binary)) as env:
+        for backend in backends:
+            url, cleanup = _database(backend)
+            try:
+                fill_s = await prepare(url, args.projects, args.tasks)
+                for row in await measure(url, args.samples, env.client):
+                    print(json.dumps({"backend": backend, "projects": args.projects, "tasks": args.tasks,
+                                      "fill_s": round(fill_s, 1), **row}, ensure_ascii=False))
+            finally:
+                cleanup()
+
+
+def _database(backend: str):
+    if backend == "sqlite":
+        path = Path(tempfile.mkdtemp()) / "inbox-bench.db"
+        return f"sqlite:///{path}", lambda: None
+    name = f"sf_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
