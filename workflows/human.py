@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
+from temporalio.common import RetryPolicy, SearchAttributeKey
 
 from workflows.models import (
     Completion, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
@@ -128,6 +128,9 @@ class HumanSteps:
         return self.snapshot()
 
 
+STAGE = SearchAttributeKey.for_keyword("StandardFlowStage")
+
+
 class ProjectSteps(HumanSteps):
     """The state every stage of a project's pipeline reads and changes."""
 
@@ -139,3 +142,10 @@ class ProjectSteps(HumanSteps):
     def start(self, inp: ProjectInput) -> None:
         self.input = inp
         self._project_id = inp.project_id
+
+    async def write(self, *, changes: ProjectChanges | None = None, **step: object) -> None:
+        """As HumanSteps.write; a new stage is also published as the StandardFlowStage search
+        attribute, so the Temporal UI lists projects by stage."""
+        if changes is not None and changes.stage and changes.stage != self._stage:
+            workflow.upsert_search_attributes([STAGE.value_set(changes.stage)])
+        await super().write(changes=changes, **step)
