@@ -3,7 +3,7 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, false, or_, tuple_, update
+from sqlalchemy import and_, false, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -23,10 +23,12 @@ def _is_candidate(principal: Principal, task: Task):
 
 
 def _candidate_clause(principal: Principal):
+    # One equality pair per slot rather than a row-value IN: both SQLite and PostgreSQL then walk
+    # ix_task_candidate_inbox once per slot.
     slots = sorted(principal.candidate_slots, key=lambda s: (str(s[0]), s[1]))
     if not slots:
         return false()
-    return tuple_(col(Task.candidate_org_id), col(Task.candidate_role)).in_(slots)
+    return or_(*(and_(Task.candidate_org_id == org, Task.candidate_role == role) for org, role in slots))
 
 
 async def readable(session: AsyncSession, principal: Principal) -> SelectOfScalar[Task]:
