@@ -26,12 +26,12 @@ from workflows.models import PolicySnapshot, ProjectInput, TaskDecision
 
 async def submit_project(
     sessions: async_sessionmaker[AsyncSession], client: Client, task_queue: str,
-    principal: Principal, project_id: uuid.UUID,
+    principal: Principal, project_id: uuid.UUID, day_seconds: int = 86_400,
 ) -> ProjectPublic:
     async with transaction(sessions) as session:
         project = await projects.check_submittable(session, principal, project_id)
         revision = await tasks.find_open(session, project_id, "revise_proposal")
-        start = None if revision else await _project_input(session, project)
+        start = None if revision else await _project_input(session, project, day_seconds)
     if revision:
         decision = TaskDecision(task_id=revision.id, decision={"decision": "resubmit", "comment": ""},
                                 actor_id=principal.user_id)
@@ -42,7 +42,7 @@ async def submit_project(
         return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
-async def _project_input(session: AsyncSession, project: StandardProject) -> ProjectInput:
+async def _project_input(session: AsyncSession, project: StandardProject, day_seconds: int) -> ProjectInput:
     if project.status != ProjectStatus.draft:
         raise Conflict("this proposal is waiting for its workflow; try again in a moment")
     committee = await get_committee(session, project.committee_id)
@@ -50,7 +50,7 @@ async def _project_input(session: AsyncSession, project: StandardProject) -> Pro
     return ProjectInput(
         project_id=project.id, proposer_id=project.proposer_id, lead_org_id=project.lead_org_id,
         committee_id=committee.id, committee_org_id=committee.org_id,
-        policy=PolicySnapshot.model_validate(policy.model_dump()),
+        policy=PolicySnapshot.model_validate({**policy.model_dump(), "day_seconds": day_seconds}),
     )
 
 

@@ -39,6 +39,9 @@ class HumanSteps:
         self._step = ""
         self._status = ""
         self._project_id: uuid.UUID | None = None
+        # How long a policy day lasts: a real day, except where a demonstration or benchmark
+        # compresses the calendar (PolicySnapshot.day_seconds).
+        self.day = timedelta(days=1)
 
     def snapshot(self) -> ProjectSnapshot:
         return ProjectSnapshot(
@@ -52,7 +55,7 @@ class HumanSteps:
     def new_task(self, kind: str, *, days: int, **where: object) -> TaskSpec:
         return TaskSpec(
             id=workflow.uuid4(), kind=kind, project_id=self._project_id,
-            due_at=workflow.now() + timedelta(days=days), **where,
+            due_at=workflow.now() + self.day * days, **where,
         )
 
     async def write(
@@ -142,6 +145,7 @@ class ProjectSteps(HumanSteps):
     def start(self, inp: ProjectInput) -> None:
         self.input = inp
         self._project_id = inp.project_id
+        self.day = timedelta(seconds=inp.policy.day_seconds)
 
     async def write(self, *, changes: ProjectChanges | None = None, **step: object) -> None:
         """As HumanSteps.write; a new stage is also published as the StandardFlowStage search

@@ -45,6 +45,7 @@ class PolicySnapshot(BaseModel):
     evaluation_days: int = 60
     review_interval_years: int = 5
     reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
+    day_seconds: int = 86_400  # shorter only where a demonstration or benchmark compresses time
 
 
 class ProjectInput(BaseModel):

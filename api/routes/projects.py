@@ -49,7 +49,10 @@ async def submit_project(
     The project's workflow starts and opens a screening task for the committee's secretaries.
     """
     state = request.app.state
-    return await pipeline.submit_project(state.sessions, client, state.settings.task_queue, principal, project_id)
+    settings = state.settings
+    return await pipeline.submit_project(
+        state.sessions, client, settings.task_queue, principal, project_id, settings.policy_day_seconds
+    )
 
 
 @router.get("/{project_id}/audit", response_model=list[AuditEventPublic])
