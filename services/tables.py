@@ -4,6 +4,8 @@ from sqlmodel import SQLModel
 
 from services.audit.models import AuditEvent
 from services.committees.models import Committee, CommitteeMember
+from services.consultations.models import Consultation, ConsultationComment
+from services.drafts.models import DraftVersion
 from services.identity.models import Membership, User
 from services.organisations.models import Organisation
 from services.projects.models import ProjectOrganisation, StandardProject
@@ -12,6 +14,7 @@ from services.tasks.models import AppliedStep, Task
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Consultation", "ConsultationComment", "DraftVersion",
     "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
     "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
 ]

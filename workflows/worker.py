@@ -7,6 +7,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from workflows.activities import StepActivities
+from workflows.consultation_activities import ConsultationActivities
 from workflows.project import ProjectWorkflow
 
 WORKFLOWS = [ProjectWorkflow]
@@ -18,5 +19,5 @@ def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[A
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[steps.apply_step],
+        activities=[steps.apply_step, *ConsultationActivities(sessions).all()],
     )

@@ -1,0 +1,33 @@
+"""The consultation stage's task: the working group confirms every comment has its disposition."""
+
+import uuid
+from typing import Literal
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.consultations.service import count_comments
+from services.errors import Conflict
+from services.identity.permissions import Permission
+from services.tasks.forms import DecisionForm, TaskForm
+from services.tasks.models import Task
+
+
+class DisposeComments(DecisionForm):
+    """Finish the consultation once every comment has its disposition (PUT /api/v1/comments/{id}/disposition)."""
+
+    decision: Literal["done"]
+
+
+async def _every_comment_has_a_disposition(session: AsyncSession, task: Task, form: DisposeComments) -> None:
+    left = await count_comments(session, uuid.UUID(task.context["consultation_id"]), undisposed=True)
+    if left:
+        raise Conflict(f"{left} comments have no disposition" if left > 1 else "1 comment has no disposition")
+
+
+CONSULTATION_FORMS = [
+    TaskForm(
+        kind="dispose_comments", form=DisposeComments, permission=Permission.COMMENT_DISPOSITION,
+        title_zh="处理征求意见", title_en="Give every consultation comment its disposition",
+        precondition=_every_comment_has_a_disposition,
+    ),
+]

@@ -1,0 +1,30 @@
+"""A test-only workflow that runs the drafting and public_consultation stages on their own, as the
+project's workflow runs them after committee review. Kept apart from the tests so the workflow
+sandbox imports nothing but workflow code."""
+
+from temporalio import workflow
+
+from workflows.human import ProjectSteps
+from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
+from workflows.stages import consultation, drafting
+
+
+@workflow.defn
+class DraftingAndConsultation(ProjectSteps):
+    """Drafting until a consultation draft is submitted, then its public consultation to the end."""
+
+    @workflow.run
+    async def run(self, inp: ProjectInput) -> ProjectSnapshot:
+        self.start(inp)
+        draft_id = await drafting.run(self)
+        await consultation.run(self, draft_id)
+        await self.finish()
+        return self.snapshot()
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        return await self.take_decision(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        self.check_decision(decision)

@@ -1,0 +1,62 @@
+"""public_consultation: the consultation draft is open for comments for the policy's number of days
+(a durable timer); then the working group gives every comment a disposition."""
+
+import uuid
+
+from temporalio import workflow
+
+from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
+from workflows.models import EventSpec, ProjectChanges
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.consultation_activities import ConsultationActivities, ConsultationMoment, ConsultationOpening
+
+DONE = frozenset({"done"})
+
+
+async def run(wf: ProjectSteps, draft_id: uuid.UUID) -> None:
+    """Opens the consultation on `draft_id`, closes it when its time is up, and returns once every
+    comment has its disposition (the task's form refuses "done" while one lacks it)."""
+    opening = await _open(wf, draft_id)
+    await workflow.sleep(opening.closes_at - workflow.now())
+    moment = ConsultationMoment(consultation_id=opening.consultation_id, at=workflow.now())
+    comments = await _activity(ConsultationActivities.close_consultation, moment)
+    task = wf.new_task(
+        "dispose_comments", days=wf.input.policy.disposition_days, candidate_org_id=wf.input.lead_org_id,
+        candidate_role="proposer", context={"consultation_id": str(opening.consultation_id)},
+    )
+    await wf.write(
+        changes=ProjectChanges(step="disposition"), open_tasks=[(task, DONE)],
+        events=[EventSpec(action="consultation.closed", data={"comments": comments})],
+    )
+    decided = await wf.decision_on(task.id)
+    moment = ConsultationMoment(consultation_id=opening.consultation_id, at=workflow.now())
+    await _activity(ConsultationActivities.conclude_consultation, moment)
+    await wf.write(
+        decided=decided, changes=ProjectChanges(step="dispositions_done"),
+        events=[EventSpec(action="consultation.dispositions_done", actor_id=decided.actor_id,
+                          data={"comments": comments})],
+    )
+
+
+async def _open(wf: ProjectSteps, draft_id: uuid.UUID) -> ConsultationOpening:
+    now = workflow.now()
+    opening = ConsultationOpening(
+        consultation_id=workflow.uuid4(), project_id=wf.input.project_id, draft_id=draft_id,
+        opens_at=now, closes_at=now + wf.day * wf.input.policy.consultation_days,
+    )
+    version = await _activity(ConsultationActivities.open_consultation, opening)
+    await wf.write(
+        changes=ProjectChanges(stage="public_consultation", step="open", status="active"),
+        events=[EventSpec(action="consultation.opened", data={
+            "consultation_id": str(opening.consultation_id), "draft_id": str(draft_id), "draft_version": version,
+            "closes_at": opening.closes_at.isoformat(),
+        })],
+    )
+    return opening
+
+
+async def _activity(method, arg):
+    return await workflow.execute_activity_method(
+        method, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
+    )
