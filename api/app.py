@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.auth import Authenticator, BuiltinIssuer
-from api.routes import auth, consultations, drafts, health, projects, reference, tasks
+from api.routes import auth, catalogue, consultations, drafts, evaluations, health, projects, reference, tasks
 from services.db import create_engine, session_factory
 from services.identity.keys import SigningKeys
 from standardflow.config import Settings
@@ -53,6 +53,6 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, auth, reference, projects, tasks, drafts, consultations):
+    for module in (health, auth, reference, projects, tasks, drafts, consultations, catalogue, evaluations):
         app.include_router(module.router)
     return app

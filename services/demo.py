@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.catalogue.authorities import register_demo_publishers
 from services.committees.models import CommitteeSeat
 from services.committees.schemas import CommitteeCreate
 from services.committees.service import add_member, create_committee
@@ -74,6 +75,7 @@ async def seed_demo(session: AsyncSession) -> DemoSummary:
     orgs = {}
     for code, zh, en, kind in ORGANISATIONS:
         orgs[code] = await create_organisation(session, OrganisationCreate(code=code, name_zh=zh, name_en=en, kind=kind))
+    await register_demo_publishers(session, orgs)
     committee = await create_committee(
         session,
         CommitteeCreate(org_id=orgs["SDCIA"].id, code="SDCIA-TC01", name_zh="城市数字化转型标准化技术委员会",

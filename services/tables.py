@@ -3,9 +3,11 @@
 from sqlmodel import SQLModel
 
 from services.audit.models import AuditEvent
+from services.catalogue.models import NumberSequence, Publication, PublishingAuthority
 from services.committees.models import Committee, CommitteeMember
 from services.consultations.models import Consultation, ConsultationComment
 from services.drafts.models import DraftVersion
+from services.evaluations.models import Evaluation
 from services.identity.models import Membership, User
 from services.organisations.models import Organisation
 from services.projects.models import ProjectOrganisation, StandardProject
@@ -17,4 +19,5 @@ __all__ = [
     "Consultation", "ConsultationComment", "DraftVersion",
     "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
     "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
+    "Evaluation", "NumberSequence", "Publication", "PublishingAuthority",
 ]

@@ -9,6 +9,7 @@ from temporalio.worker import Worker
 from workflows.activities import StepActivities
 from workflows.consultation_activities import ConsultationActivities
 from workflows.project import ProjectWorkflow
+from workflows.publication_activities import PublicationActivities
 
 WORKFLOWS = [ProjectWorkflow]
 
@@ -19,5 +20,5 @@ def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[A
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[steps.apply_step, *ConsultationActivities(sessions).all()],
+        activities=[steps.apply_step, *ConsultationActivities(sessions).all(), *PublicationActivities(sessions).all()],
     )

@@ -1,0 +1,45 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import PrincipalDep, SessionDep
+from services.catalogue import authorities, service as catalogue
+from services.catalogue.schemas import AuthorityCreate, AuthorityPublic, CatalogueEntry, CataloguePage, CatalogueQuery
+
+router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+
+
+@router.get("/catalog", response_model=CataloguePage)
+async def search_catalogue(session: SessionDep, query: Annotated[CatalogueQuery, Query()]) -> CataloguePage:
+    """The public catalogue of published standards; no sign-in needed. Newest first.
+
+    `q` finds text in the Chinese or English title or in the number; filter by `type`, by `domain`
+    (a domain code such as `life.mobility`, or a group such as `life`), by `year` of publication and by
+    `status` (`upcoming`, `current`, `withdrawn`); page with `limit` (at most 100) and `offset`.
+    """
+    return await catalogue.search(session, query)
+
+
+@router.get("/catalog/{project_id}", response_model=CatalogueEntry)
+async def catalogue_entry(project_id: uuid.UUID, session: SessionDep) -> CatalogueEntry:
+    """One published standard; 404 for anything not published."""
+    return await catalogue.get_entry(session, project_id)
+
+
+@router.get("/publishing-authorities", response_model=list[AuthorityPublic])
+async def list_publishing_authorities(session: SessionDep, _: PrincipalDep) -> list[AuthorityPublic]:
+    """Which organisation publishes (or records the number of) each type of standard."""
+    return await authorities.list_authorities(session)
+
+
+@router.post("/publishing-authorities", response_model=AuthorityPublic, status_code=status.HTTP_201_CREATED)
+async def register_publishing_authority(
+    data: AuthorityCreate, session: SessionDep, principal: PrincipalDep
+) -> AuthorityPublic:
+    """Register an organisation as a publisher of one type of standard (platform admins only).
+
+    A group standard is published by the registered association hosting its committee, an enterprise
+    standard by its registered lead enterprise, the other types by the one organisation registered for them.
+    """
+    return await authorities.register(session, principal, data)
