@@ -1,0 +1,53 @@
+"""maintenance: a durable timer waits out the review interval, then the committee's secretaries review
+the standard: confirm it, revise it (a revision project opens) or withdraw it. One cycle; the
+project's workflow repeats it."""
+
+from datetime import datetime, timedelta
+
+from temporalio import workflow
+
+from workflows.human import ProjectSteps
+from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.stages.evaluation import open_revision
+
+REVIEW = frozenset({"confirm", "revise", "withdraw"})
+
+
+async def run(wf: ProjectSteps, since: datetime | None = None) -> str:
+    """'confirm', 'revise' or 'withdraw'. The review falls `review_interval_years` calendar years after
+    `since` (the publication or the last review; now when not given)."""
+    due = review_due(since or workflow.now(), wf.input.policy.review_interval_years)
+    await wf.write(changes=ProjectChanges(stage="maintenance", step="awaiting_review"),
+                   events=[EventSpec(action="review.scheduled", data={"due": due.isoformat()})])
+    wait = due - workflow.now()
+    if wait > timedelta(0):
+        await workflow.sleep(wait)
+    decided = await _review(wf, due)
+    choice, reasons = decided.decision["decision"], decided.decision.get("reasons", "")
+    if choice == "revise":
+        await open_revision(wf, decided, reasons, "periodic_review")
+    events = [EventSpec(action="review.decided", actor_id=decided.actor_id,
+                        data={"decision": choice, "reasons": reasons})]
+    if choice == "withdraw":
+        events.append(EventSpec(action="standard.withdrawn", actor_id=decided.actor_id, data={"reasons": reasons}))
+    await wf.write(decided=decided, events=events,
+                   changes=ProjectChanges(step="reviewed", status="withdrawn" if choice == "withdraw" else None))
+    return choice
+
+
+def review_due(start: datetime, years: int) -> datetime:
+    """The same day `years` later; 29 February falls back to the 28th."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+async def _review(wf: ProjectSteps, due: datetime) -> TaskDecision:
+    inp = wf.input
+    task = wf.new_task("periodic_review", days=inp.policy.evaluation_days, committee_id=inp.committee_id,
+                       candidate_org_id=inp.committee_org_id, candidate_role="secretary",
+                       context={"due": due.isoformat()})
+    await wf.write(changes=ProjectChanges(step="review"), open_tasks=[(task, REVIEW)],
+                   events=[EventSpec(action="review.opened")])
+    return await wf.decision_on(task.id)
