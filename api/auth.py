@@ -1,20 +1,39 @@
-"""Bearer tokens become principals. Each accepted issuer is one verifier; the first that knows the
-token's issuer checks it."""
+"""Who is asking. A bearer token goes to the verifier of its issuer (the built-in one, or the configured
+OpenID Connect provider); without a token, a signed-in browser session is asked for. Both end as the
+same Principal."""
 
+import asyncio
 import base64
 import json
+import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
+import httpx
+from fastapi import Request
+from joserfc.jwk import KeySet
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.errors import Unauthorized
+from api.web.session import signed_in_user_id
+from services.db import transaction
+from services.errors import DomainError, Unauthorized
+from services.identity.external import external_user, identity_from_claims
 from services.identity.keys import SigningKeys
-from services.identity.tokens import issue_access_token, verify_token
+from services.identity.principal import Principal
+from services.identity.service import load_principal
+from services.identity.throttle import LoginLimits
+from services.identity.tokens import issue_access_token, token_key_id, verify_token
+from standardflow.config import Settings
 
 API_AUDIENCE = "standardflow-api"
+
+
+class ProviderUnavailable(DomainError):
+    status_code = 503
 
 
 class TokenVerifier(Protocol):
@@ -32,12 +51,18 @@ class BuiltinIssuer:
     ttl_seconds: int
 
     def issue(self, user_id: uuid.UUID) -> str:
+        self.keys.refresh()
         return issue_access_token(
             self.keys, subject=str(user_id), issuer=self.issuer, audience=API_AUDIENCE,
             ttl_seconds=self.ttl_seconds,
         )
 
+    def public_jwks(self) -> dict:
+        self.keys.refresh()
+        return self.keys.public_jwks()
+
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
+        self.keys.refresh()
         claims = verify_token(token, self.keys.key_set, issuer=self.issuer, audience=API_AUDIENCE)
         try:
             return uuid.UUID(claims["sub"])
@@ -45,16 +70,124 @@ class BuiltinIssuer:
             raise Unauthorized("invalid token: subject is not a user id") from exc
 
 
+class ProviderKeys:
+    """An OpenID Connect provider's discovery document and published keys, cached. A key id we do not
+    hold fetches the keys again (the provider has rotated), but at most once per `min_refresh`
+    seconds, so tokens with made-up key ids cannot make us hammer the provider."""
+
+    MAX_AGE = 24 * 3600
+
+    def __init__(self, issuer: str, http: httpx.AsyncClient, min_refresh: float) -> None:
+        self.issuer = issuer
+        self.http = http
+        self.min_refresh = min_refresh
+        self.metadata: dict | None = None
+        self.key_set: KeySet | None = None
+        self.fetched_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def for_key_id(self, kid: str | None) -> KeySet:
+        async with self._lock:
+            age = time.monotonic() - self.fetched_at
+            if self.key_set is None or age > self.MAX_AGE or (not self._holds(kid) and age >= self.min_refresh):
+                await self._fetch()
+            return self.key_set
+
+    def _holds(self, kid: str | None) -> bool:
+        return any(key.kid == kid for key in self.key_set.keys)
+
+    async def _fetch(self) -> None:
+        try:
+            if self.metadata is None:
+                self.metadata = await self._get_json(f"{self.issuer.rstrip('/')}/.well-known/openid-configuration")
+                if self.metadata.get("issuer") != self.issuer:
+                    self.metadata = None
+                    raise ProviderUnavailable("the identity provider's discovery document names another issuer")
+            self.key_set = KeySet.import_key_set(await self._get_json(self.metadata["jwks_uri"]))
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+        self.fetched_at = time.monotonic()
+
+    async def _get_json(self, url: str) -> dict:
+        response = await self.http.get(url)
+        response.raise_for_status()
+        return response.json()
+
+
+@dataclass
+class OidcVerifier:
+    """Bearer JWTs from the configured provider: its keys, its issuer, our audience, expiry and
+    not-before. The person behind the token becomes a user the first time."""
+
+    issuer: str
+    audience: str
+    keys: ProviderKeys
+    leeway: int
+    groups_claim: str
+
+    async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
+        key_set = await self.keys.for_key_id(token_key_id(token))
+        claims = verify_token(
+            token, key_set, issuer=self.issuer, audience=self.audience, leeway=self.leeway,
+            algorithms=["RS256", "PS256", "ES256"],
+        )
+        user = await external_user(session, identity_from_claims(self.issuer, claims, self.groups_claim))
+        return user.id
+
+
 class Authenticator:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], verifiers: list[TokenVerifier]) -> None:
         self.sessions = sessions
         self.verifiers = {v.issuer: v for v in verifiers}
+
+    async def principal(self, request: Request, token: str | None) -> Principal:
+        """A transaction of its own: a provider's user may be created on the way."""
+        async with transaction(self.sessions) as session:
+            if token:
+                user_id = await self.user_id_for(token, session)
+            else:
+                user_id = await signed_in_user_id(request, session)
+            return await load_principal(session, user_id)
 
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
         verifier = self.verifiers.get(_unverified_issuer(token))
         if verifier is None:
             raise Unauthorized("invalid token: unknown issuer")
         return await verifier.user_id_for(token, session)
+
+
+@dataclass
+class Identity:
+    builtin: BuiltinIssuer
+    authenticator: Authenticator
+
+
+@asynccontextmanager
+async def identity(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Identity]:
+    """The built-in issuer, and the provider's verifier when one is configured, for the app's lifetime."""
+    builtin = BuiltinIssuer(
+        issuer=settings.public_base_url, keys=SigningKeys(settings.resolved_signing_key_path),
+        ttl_seconds=settings.token_ttl_minutes * 60,
+    )
+    verifiers: list[TokenVerifier] = [builtin]
+    async with httpx.AsyncClient(timeout=10) as http:
+        if settings.oidc_enabled:
+            keys = ProviderKeys(settings.oidc_issuer, http, settings.oidc_jwks_min_refresh_seconds)
+            verifiers.append(
+                OidcVerifier(
+                    issuer=settings.oidc_issuer, audience=settings.resolved_oidc_audience, keys=keys,
+                    leeway=settings.oidc_leeway_seconds, groups_claim=settings.oidc_groups_claim,
+                )
+            )
+        yield Identity(builtin, Authenticator(sessions, verifiers))
+
+
+def login_limits(settings: Settings) -> LoginLimits:
+    return LoginLimits(
+        per_account=settings.login_max_failures_per_account,
+        per_address=settings.login_max_failures_per_address,
+        window_seconds=settings.login_failure_window_seconds,
+    )
 
 
 def _unverified_issuer(token: str) -> str | None:

@@ -9,9 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from services.db import transaction
-from services.errors import Unauthorized
 from services.identity.principal import Principal
-from services.identity.service import load_principal
 from standardflow.config import Settings
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -24,12 +22,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
-    """A short session of its own, so routes that wait on Temporal hold no database transaction."""
-    if not token:
-        raise Unauthorized("sign in first: this needs a bearer token")
-    async with request.app.state.sessions() as session:
-        user_id = await request.app.state.authenticator.user_id_for(token, session)
-        return await load_principal(session, user_id)
+    """A bearer token, or else a signed-in browser session (whose state-changing requests must carry
+    its CSRF token). A short transaction of its own, so routes that wait on Temporal hold none."""
+    return await request.app.state.authenticator.principal(request, token)
 
 
 def get_temporal(request: Request) -> Client:

@@ -11,6 +11,7 @@ import typer
 from services.audit.service import verify_chain
 from services.db import create_engine, session_factory, transaction
 from services.demo import DEMO_PASSWORD, summary
+from services.identity.keys import SigningKeys
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user as create_user_account
 from standardflow import database, runtime
@@ -19,6 +20,8 @@ from standardflow.config import get_settings
 app = typer.Typer(help="StandardFlow: developing standards together.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit trail.")
 app.add_typer(audit_app, name="audit")
+keys_app = typer.Typer(help="The built-in issuer's signing keys (a running API picks up changes by itself).")
+app.add_typer(keys_app, name="keys")
 
 
 @app.command()
@@ -144,3 +147,33 @@ def audit_verify() -> None:
         return
     typer.echo(f"audit chain broken at record {report.first_broken_id}: {report.reason}", err=True)
     raise typer.Exit(code=1)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The key ids, newest first: the first signs new tokens, the others only verify."""
+    keys = SigningKeys(get_settings().resolved_signing_key_path)
+    for index, kid in enumerate(keys.key_ids):
+        typer.echo(f"{kid}  {'signing' if index == 0 else 'verifying only'}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Sign new tokens with a new key; tokens signed with the older keys stay valid until they expire."""
+    kid = SigningKeys(get_settings().resolved_signing_key_path).rotate()
+    typer.echo(f"new signing key {kid}")
+
+
+@keys_app.command("remove")
+def keys_remove(kid: str) -> None:
+    """Stop accepting tokens signed with a key: remove it once its tokens have expired (or at once, if it leaked)."""
+    keys = SigningKeys(get_settings().resolved_signing_key_path)
+    try:
+        keys.remove(kid)
+    except KeyError:
+        typer.echo(f"no signing key has the id {kid}", err=True)
+        raise typer.Exit(code=1) from None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"removed key {kid}")

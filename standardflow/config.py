@@ -3,8 +3,10 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.notifications.mail import MailConfig
 
 DEFAULT_SESSION_SECRET = "change-me-in-production"
 
@@ -20,6 +22,9 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     task_queue: str = "standardflow"
+    # The length of a policy day for projects started from now on: 86400 in real use; a
+    # demonstration or benchmark may compress the calendar (e.g. 1 makes a 30-day consultation last 30 s).
+    policy_day_seconds: int = 86_400
     signing_key_path: Path | None = None
     token_ttl_minutes: int = 60
     session_secret: str = DEFAULT_SESSION_SECRET
@@ -28,6 +33,27 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Notifications are mailed through this SMTP server; an empty host keeps them in the outbox only.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_sender: str = "StandardFlow <noreply@standardflow.localhost>"
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    # An OpenID Connect provider beside the built-in accounts; empty issuer means none.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_scopes: str = "openid profile email"
+    oidc_audience: str = ""  # the `aud` API tokens must carry; empty means the client id
+    oidc_groups_claim: str = ""  # e.g. "groups": values "ORGCODE:role" become memberships
+    oidc_display_name: str = "Single sign-on"
+    oidc_leeway_seconds: int = 30
+    oidc_jwks_min_refresh_seconds: int = 10  # an unknown key id fetches the JWKS again at most this often
+    web_session_hours: int = 12
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 50
+    login_failure_window_seconds: int = 900
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
@@ -48,6 +74,22 @@ class Settings(BaseSettings):
     @property
     def resolved_blob_dir(self) -> Path:
         return self.blob_dir or self.var_dir / "blobs"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    @property
+    def resolved_oidc_audience(self) -> str:
+        return self.oidc_audience or self.oidc_client_id
+
+    @property
+    def mail(self) -> MailConfig | None:
+        """Where the worker mails notifications; None when no SMTP host is set."""
+        if not self.smtp_host:
+            return None
+        return MailConfig(host=self.smtp_host, port=self.smtp_port, sender=self.smtp_sender, starttls=self.smtp_starttls,
+                          username=self.smtp_username, password=self.smtp_password.get_secret_value())
 
     @property
     def embedded_temporal(self) -> bool:

@@ -3,27 +3,32 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api.auth import login_limits
 from api.deps import PrincipalDep, SessionDep
 from services.identity import service as identity
 from services.identity.schemas import Me, TokenResponse
+from services.identity.throttle import sign_in
 
 router = APIRouter(tags=["identity"])
 
 
 @router.post("/api/v1/auth/token", response_model=TokenResponse)
-async def issue_token(
-    request: Request, session: SessionDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
-) -> TokenResponse:
-    """Exchange a built-in account's username and password for a signed access token (JWT)."""
-    user = await identity.authenticate(session, form.username, form.password)
+async def issue_token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
+    """Exchange a built-in account's username and password for a signed access token (JWT).
+
+    Failed attempts are limited per account and per client address: past the limit the answer is 429
+    until the window has passed."""
+    address = request.client.host if request.client else "unknown"
+    limits = login_limits(request.app.state.settings)
+    user = await sign_in(request.app.state.sessions, form.username, form.password, address, limits)
     issuer = request.app.state.builtin_issuer
     return TokenResponse(access_token=issuer.issue(user.id), expires_in=issuer.ttl_seconds)
 
 
 @router.get("/.well-known/jwks.json")
 async def jwks(request: Request) -> dict:
-    """The public keys that verify the built-in issuer's tokens."""
-    return request.app.state.builtin_issuer.keys.public_jwks()
+    """The public keys that verify the built-in issuer's tokens: the active key and those kept after a rotation."""
+    return request.app.state.builtin_issuer.public_jwks()
 
 
 @router.get("/api/v1/me", response_model=Me)

@@ -1,6 +1,7 @@
 """The built-in issuer's signing keys: kept in a JSON file, newest first, each with a key id.
 
-Rotation adds a key in front; older keys keep verifying the tokens they signed until removed.
+Rotation adds a key in front; older keys keep verifying the tokens they signed until removed. The
+command line rotates the file while the API runs, so the API re-reads it whenever it has changed.
 """
 
 import json
@@ -23,6 +24,22 @@ class SigningKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.key_set = self._load_or_create()
+        self._stamp = self._file_stamp()
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        # os.replace gives a new inode, so a rotation is seen even within one mtime tick.
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def refresh(self) -> None:
+        """Re-read the file if another process (`standardflow keys ...`) has changed it."""
+        stamp = self._file_stamp()
+        if stamp is not None and stamp != self._stamp:
+            self.key_set = KeySet.import_key_set(json.loads(self.path.read_text()))
+            self._stamp = stamp
 
     def _load_or_create(self) -> KeySet:
         if self.path.exists():
@@ -38,9 +55,7 @@ class SigningKeys:
         with os.fdopen(fd, "w") as handle:
             json.dump(key_set.as_dict(private=True), handle)
         os.replace(tmp, self.path)
-
-    def reload(self) -> None:
-        self.key_set = self._load_or_create()
+        self._stamp = self._file_stamp()
 
     @property
     def active(self) -> ECKey:

@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.db import utcnow
@@ -33,4 +33,33 @@ class Membership(SQLModel, table=True):
     user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
     org_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
     role: str = Field(max_length=32)
+    # Granted because the identity provider's groups claim said so; the next sign-in may take it away.
+    from_claim: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie carries a random key; only its hash is stored, and signing out
+    ends the row, so a copied cookie stops working too."""
+
+    __tablename__ = "web_session"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    user_id: uuid.UUID = Field(foreign_key="user_account.id", index=True)
+    issuer: str | None = Field(default=None, max_length=500, description="set when signed in at a provider")
+    id_token: str | None = Field(default=None, sa_type=Text, description="the provider's ID token, for sign-out")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    ended_at: datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One password check, kept for the length of the rate-limit window."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account: str = Field(max_length=150, index=True)
+    address: str = Field(max_length=64, index=True)
+    succeeded: bool
+    at: datetime = Field(default_factory=utcnow, index=True)

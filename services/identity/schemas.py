@@ -47,3 +47,20 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_in: int
+
+
+class MemberAdd(BaseModel):
+    """Give a person (by username) a role in the organisation; they become a member if they were not."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=150)
+    role: Role
+
+
+class MemberPublic(BaseModel):
+    user_id: uuid.UUID
+    username: str
+    display_name: str
+    roles: list[str]
+    roles_from_claim: list[str] = Field(description="roles held because the identity provider's groups claim says so")

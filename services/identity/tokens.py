@@ -30,7 +30,8 @@ def issue_access_token(
 
 
 def verify_token(
-    token: str, key_set: KeySet, *, issuer: str, audience: str, algorithms: list[str] | None = None
+    token: str, key_set: KeySet, *, issuer: str, audience: str, algorithms: list[str] | None = None,
+    leeway: int = 30,
 ) -> dict:
     """Signature, issuer, audience, expiry and not-before; any failure is 401."""
     try:
@@ -38,7 +39,7 @@ def verify_token(
     except (JoseError, ValueError) as exc:
         raise Unauthorized(f"invalid token: {exc}") from exc
     registry = JWTClaimsRegistry(
-        leeway=30,
+        leeway=leeway,
         iss={"essential": True, "value": issuer},
         sub={"essential": True},
         exp={"essential": True},

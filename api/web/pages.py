@@ -1,0 +1,129 @@
+"""The pages: sign in (built-in account or the provider), sign out, and the signed-in landing page."""
+
+from typing import Annotated
+
+import httpx
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import ProviderUnavailable, login_limits
+from api.deps import SessionDep
+from api.web import oidc, session as browser
+from api.web.render import render
+from services.errors import Invalid, NotFound, Unauthorized
+from services.identity.throttle import TooManyAttempts
+from services.identity.web_sessions import end_web_session, password_web_session, provider_web_session
+from standardflow.config import Settings
+
+router = APIRouter(include_in_schema=False)
+LANDING = "/account"
+NEXT_KEY = "next"
+
+
+def _settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def _local(path: str | None) -> str:
+    """Only paths on this site: an open redirect would make the sign-in page a phishing tool."""
+    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
+        return path
+    return LANDING
+
+
+def _login_page(request: Request, status_code: int = 200, error: tuple[str, dict] | None = None, next_path: str = LANDING) -> HTMLResponse:
+    client = request.app.state.oidc_client
+    return render(
+        request, "login.html", status_code=status_code,
+        error=error, next=next_path, provider_name=_settings(request).oidc_display_name if client else None,
+    )
+
+
+@router.get("/login")
+async def login_page(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002 - the query name
+    """The sign-in page: a built-in account's form, and the provider's button when one is configured."""
+    return _login_page(request, next_path=_local(next))
+
+
+@router.post("/login")
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=150)],
+    password: Annotated[str, Form(max_length=256)],
+    next: Annotated[str | None, Form()] = None,  # noqa: A002 - the form field's name
+) -> Response:
+    """Sign in with a built-in account; failures are limited per account and per address."""
+    await browser.require_csrf(request)
+    settings = _settings(request)
+    address = request.client.host if request.client else "unknown"
+    try:
+        key = await password_web_session(
+            request.app.state.sessions, username, password, address, login_limits(settings), settings.web_session_hours
+        )
+    except Unauthorized:
+        return _login_page(request, 401, ("wrong_password", {}), _local(next))
+    except TooManyAttempts:
+        return _login_page(request, 429, ("too_many", {"minutes": login_limits(settings).minutes}), _local(next))
+    browser.begin(request, key)
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.get("/login/oidc")
+async def login_at_provider(request: Request, next: str | None = None) -> Response:  # noqa: A002
+    """Send the browser to the identity provider (authorisation code with PKCE)."""
+    client = _provider(request)
+    request.session[NEXT_KEY] = _local(next)
+    try:
+        return await client.authorize_redirect(request, oidc.callback_url(_settings(request)))
+    except httpx.HTTPError as exc:
+        raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+
+
+@router.get(oidc.CALLBACK_PATH)
+async def provider_callback(request: Request, session: SessionDep) -> Response:
+    """Where the provider sends the browser back: the code becomes tokens, the person a signed-in user."""
+    client, settings = _provider(request), _settings(request)
+    next_path = _local(request.session.get(NEXT_KEY))
+    try:
+        identity, id_token = await oidc.finish_sign_in(client, request, settings)
+    except Invalid as exc:
+        return _login_page(request, 400, ("provider_failed", {"reason": exc.message}), next_path)
+    except httpx.HTTPError as exc:
+        raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+    key = await provider_web_session(session, identity, hours=settings.web_session_hours, id_token=id_token)
+    browser.begin(request, key)
+    return RedirectResponse(next_path, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request, session: SessionDep) -> Response:
+    """End the session here, and at the provider too when the session began there and it can."""
+    await browser.require_csrf(request)
+    key = browser.end(request)
+    ended = await end_web_session(session, key) if key else None
+    client = request.app.state.oidc_client
+    if ended is not None and ended.issuer and client is not None:
+        try:
+            url = await oidc.sign_out_url(client, _settings(request), ended.id_token)
+        except httpx.HTTPError:
+            url = None  # signed out here all the same; the provider's session ends on its own
+        if url:
+            return RedirectResponse(url, status_code=303)
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get(LANDING)
+async def account(request: Request) -> Response:
+    """The signed-in landing page: who you are, and your roles in each organisation."""
+    try:
+        principal = await request.app.state.authenticator.principal(request, None)
+    except Unauthorized:
+        return RedirectResponse(f"/login?next={LANDING}", status_code=303)
+    return render(request, "account.html", principal=principal)
+
+
+def _provider(request: Request):  # noqa: ANN202 - Authlib's client class
+    client = request.app.state.oidc_client
+    if client is None:
+        raise NotFound("no identity provider is configured")
+    return client

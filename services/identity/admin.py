@@ -1,0 +1,135 @@
+"""Organisation administration: an organisation's admins manage its members and their roles, and
+only its; a platform admin creates organisations and may manage any. Every change is audited."""
+
+import uuid
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.audit.models import AuditEvent
+from services.audit.service import record
+from services.errors import Conflict, Forbidden, NotFound
+from services.identity.models import Membership, User
+from services.identity.permissions import Permission, Role
+from services.identity.principal import Principal
+from services.identity.schemas import MemberAdd, MemberPublic
+from services.identity.service import get_by_username, grant_role
+from services.organisations.models import Organisation
+from services.organisations.schemas import OrganisationCreate
+from services.organisations.service import create_organisation, get_organisation
+
+
+async def add_organisation(session: AsyncSession, principal: Principal, data: OrganisationCreate) -> Organisation:
+    if not principal.is_platform_admin:
+        raise Forbidden("only a platform admin may create organisations")
+    org = await create_organisation(session, data)
+    await record(
+        session, action="organisation.created", object_type="organisation", object_id=org.id,
+        actor_id=principal.user_id, data={"code": org.code, "kind": org.kind},
+    )
+    return org
+
+
+async def _administered(session: AsyncSession, principal: Principal, org_id: uuid.UUID) -> Organisation:
+    org = await get_organisation(session, org_id)
+    if not principal.is_platform_admin:
+        principal.require(Permission.MEMBERS_MANAGE, org.id)
+    return org
+
+
+async def list_members(session: AsyncSession, principal: Principal, org_id: uuid.UUID) -> list[MemberPublic]:
+    await _administered(session, principal, org_id)
+    query = (
+        select(Membership, User).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org_id).order_by(User.username)
+    )
+    members: dict[uuid.UUID, MemberPublic] = {}
+    for membership, user in (await session.exec(query)).all():
+        member = members.setdefault(
+            user.id, MemberPublic(user_id=user.id, username=user.username, display_name=user.display_name,
+                                  roles=[], roles_from_claim=[]),
+        )
+        member.roles.append(membership.role)
+        if membership.from_claim:
+            member.roles_from_claim.append(membership.role)
+    return [m.model_copy(update={"roles": sorted(m.roles)}) for m in members.values()]
+
+
+async def add_member(session: AsyncSession, principal: Principal, org_id: uuid.UUID, data: MemberAdd) -> MemberPublic:
+    org = await _administered(session, principal, org_id)
+    user = await get_by_username(session, data.username)
+    if user is None:
+        raise NotFound(f"no account is called {data.username!r}", field="username")
+    held = await _find_membership(session, org.id, user.id, data.role)
+    if held is None or held.from_claim:
+        membership = await grant_role(session, user.id, org.id, data.role)
+        # An admin's grant outlives the groups claim that may have given the role first.
+        membership.from_claim = False
+        session.add(membership)
+        await _audit(session, principal, "member.role_granted", org, user, data.role)
+    return await _member(session, org.id, user)
+
+
+async def revoke_role(
+    session: AsyncSession, principal: Principal, org_id: uuid.UUID, user_id: uuid.UUID, role: Role
+) -> MemberPublic:
+    org = await _administered(session, principal, org_id)
+    membership = await _membership(session, org.id, user_id, role)
+    if role == Role.admin and await _admin_count(session, org.id) == 1:
+        raise Conflict("this is the organisation's last admin: make someone else admin first", field="role")
+    await session.delete(membership)
+    await session.flush()
+    user = await session.get(User, user_id)
+    await _audit(session, principal, "member.role_revoked", org, user, role)
+    return await _member(session, org.id, user)
+
+
+async def organisation_audit(session: AsyncSession, principal: Principal, org_id: uuid.UUID) -> list[AuditEvent]:
+    """The organisation's administration trail, oldest first."""
+    org = await _administered(session, principal, org_id)
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "organisation", AuditEvent.object_id == str(org.id))
+        .order_by(col(AuditEvent.id))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def _find_membership(
+    session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, role: Role
+) -> Membership | None:
+    query = select(Membership).where(
+        Membership.org_id == org_id, Membership.user_id == user_id, Membership.role == role.value
+    )
+    return (await session.exec(query)).first()
+
+
+async def _membership(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, role: Role) -> Membership:
+    membership = await _find_membership(session, org_id, user_id, role)
+    if membership is None:
+        raise NotFound(f"this person does not hold the role {role.value!r} in this organisation")
+    return membership
+
+
+async def _admin_count(session: AsyncSession, org_id: uuid.UUID) -> int:
+    query = select(Membership.id).where(Membership.org_id == org_id, Membership.role == Role.admin.value)
+    return len((await session.exec(query)).all())
+
+
+async def _member(session: AsyncSession, org_id: uuid.UUID, user: User) -> MemberPublic:
+    query = select(Membership).where(Membership.org_id == org_id, Membership.user_id == user.id)
+    memberships = (await session.exec(query)).all()
+    return MemberPublic(
+        user_id=user.id, username=user.username, display_name=user.display_name,
+        roles=sorted(m.role for m in memberships),
+        roles_from_claim=sorted(m.role for m in memberships if m.from_claim),
+    )
+
+
+async def _audit(
+    session: AsyncSession, principal: Principal, action: str, org: Organisation, user: User, role: Role
+) -> None:
+    await record(
+        session, action=action, object_type="organisation", object_id=org.id, actor_id=principal.user_id,
+        data={"user_id": str(user.id), "username": user.username, "role": role.value},
+    )
