@@ -8,10 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
 from api import errors
-from api.auth import Authenticator, BuiltinIssuer
-from api.routes import auth, catalogue, consultations, drafts, evaluations, health, projects, reference, tasks
+from api.auth import identity
+from api.routes import admin, auth, catalogue, consultations, drafts, evaluations, health, projects, reference, tasks
+from api.web.mount import install as install_web
 from services.db import create_engine, session_factory
-from services.identity.keys import SigningKeys
 from standardflow.config import Settings
 from workflows.client import connect
 
@@ -33,15 +33,12 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
         engine = parts.engine or create_engine(settings.resolved_database_url)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
-        keys = SigningKeys(settings.resolved_signing_key_path)
-        app.state.builtin_issuer = BuiltinIssuer(
-            issuer=settings.public_base_url, keys=keys, ttl_seconds=settings.token_ttl_minutes * 60
-        )
-        app.state.authenticator = Authenticator(app.state.sessions, [app.state.builtin_issuer])
         app.state.temporal = parts.temporal or await connect(
             settings.resolved_temporal_address, settings.temporal_namespace
         )
-        yield
+        async with identity(settings, app.state.sessions) as running:
+            app.state.builtin_issuer, app.state.authenticator = running.builtin, running.authenticator
+            yield
         if owns_engine:
             await engine.dispose()
 
@@ -53,6 +50,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    for module in (health, auth, reference, projects, tasks, drafts, consultations, catalogue, evaluations):
+    install_web(app, settings)
+    for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations):
         app.include_router(module.router)
     return app
