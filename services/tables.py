@@ -10,6 +10,7 @@ from services.drafts.models import DraftVersion
 from services.evaluations.models import Evaluation
 from services.identity.models import Membership, User
 from services.organisations.models import Organisation
+from services.panels.models import Panel, PanelMember
 from services.projects.models import ProjectOrganisation, StandardProject
 from services.tasks.models import AppliedStep, Task
 
@@ -18,6 +19,6 @@ metadata = SQLModel.metadata
 __all__ = [
     "Consultation", "ConsultationComment", "DraftVersion",
     "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
-    "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
+    "Panel", "PanelMember", "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
     "Evaluation", "NumberSequence", "Publication", "PublishingAuthority",
 ]

@@ -8,10 +8,12 @@ from temporalio.worker import Worker
 
 from workflows.activities import StepActivities
 from workflows.consultation_activities import ConsultationActivities
+from workflows.panel import PanelWorkflow
+from workflows.panel_activities import PanelActivities
 from workflows.project import ProjectWorkflow
 from workflows.publication_activities import PublicationActivities
 
-WORKFLOWS = [ProjectWorkflow]
+WORKFLOWS = [ProjectWorkflow, PanelWorkflow]
 
 
 def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession]) -> Worker:
@@ -20,5 +22,6 @@ def build_worker(client: Client, task_queue: str, sessions: async_sessionmaker[A
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[steps.apply_step, *ConsultationActivities(sessions).all(), *PublicationActivities(sessions).all()],
+        activities=[steps.apply_step, *ConsultationActivities(sessions).all(), *PublicationActivities(sessions).all(),
+                    *PanelActivities(sessions).all()],
     )

@@ -1,0 +1,29 @@
+"""A test-only workflow that runs the expert demonstration stage on its own, as the project's
+workflow will once the stages before it lead there. Kept apart from the tests so the workflow
+sandbox imports nothing but workflow code."""
+
+from temporalio import workflow
+
+from workflows.human import ProjectSteps
+from workflows.models import ProjectInput, TaskDecision
+from workflows.stages import demonstration
+
+
+@workflow.defn
+class DemonstrationHarness(ProjectSteps):
+    """Runs `demonstration.run` for a submitted project and returns its answer."""
+
+    @workflow.run
+    async def run(self, inp: ProjectInput) -> str:
+        self.start(inp)
+        result = await demonstration.run(self)
+        await self.finish()
+        return result
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        return await self.take_decision(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        self.check_decision(decision)

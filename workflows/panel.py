@@ -1,0 +1,235 @@
+"""The expert panel of a project's demonstration (专家论证/技术审查), as a child workflow."""
+
+import uuid
+from datetime import timedelta
+
+from pydantic import BaseModel, Field
+from temporalio import workflow
+
+from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.models import EventSpec, PanelRules, TaskDecision, TaskSpec
+from workflows.rules import panel_outcome
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.panel_activities import (
+        Conclusion, Departure, OpinionRecord, PanelActivities, PanelFormation, Replacement,
+    )
+
+OPINION_KIND = "panel_opinion"
+OPINION = frozenset({"declare_conflict", "pass", "pass_with_revisions", "fail"})
+VACANCY = frozenset({"replace", "proceed_without"})
+
+
+class PanelInput(BaseModel):
+    project_id: uuid.UUID
+    committee_id: uuid.UUID
+    committee_org_id: uuid.UUID
+    expert_ids: list[uuid.UUID]
+    rules: PanelRules
+    formed_by: uuid.UUID | None = None  # the secretary who named the experts
+    replacement_days: int = 14  # how long the secretary has to fill a seat
+    # From the project's policy: the length of a policy day, and when experts are reminded.
+    day_seconds: int = 86_400
+    reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
+
+
+class PanelResult(BaseModel):
+    panel_id: uuid.UUID
+    result: str  # "pass" | "pass_with_revisions" | "fail"
+    size: int
+    passes: int
+    with_revisions: int
+    fails: int
+    in_favour: int
+
+
+def panel_workflow_id(project_id: object, number: int) -> str:
+    return f"panel-{project_id}-{number}"
+
+
+@workflow.defn
+class PanelWorkflow(HumanSteps):
+    """Seats the experts, asks each for a conflict-of-interest declaration and an opinion, and
+    concludes by the panel rule once every seat has answered.
+
+    An expert who declares a conflict, or lets the opinion deadline pass, leaves the panel; the
+    committee's secretaries then seat a replacement or, while the panel keeps its minimum size,
+    carry on without one.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inp: PanelInput | None = None
+        self._panel_id: uuid.UUID | None = None
+        self._waiting: dict[uuid.UUID, uuid.UUID] = {}  # opinion task -> the expert who owes it
+        self._overdue: list[uuid.UUID] = []  # opinion tasks whose deadline has passed
+        self._vacancies: dict[uuid.UUID, uuid.UUID] = {}  # replace_expert task -> the expert who left
+        self._opinions: dict[uuid.UUID, str] = {}  # expert -> opinion
+        self._sat: set[uuid.UUID] = set()  # everyone who has had a seat
+
+    @workflow.run
+    async def run(self, inp: PanelInput) -> PanelResult:
+        self._inp, self._project_id = inp, inp.project_id
+        self.day = timedelta(seconds=inp.day_seconds)
+        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+        # A missed opinion is not escalated as such: the expert leaves and the secretaries fill the seat.
+        self.deadlines.on_overdue[OPINION_KIND] = self._seat_overdue
+        self._panel_id = workflow.uuid4()
+        await _do(PanelActivities.form, PanelFormation(
+            panel_id=self._panel_id, project_id=inp.project_id, committee_id=inp.committee_id,
+            workflow_id=workflow.info().workflow_id, expert_ids=inp.expert_ids, formed_by=inp.formed_by,
+        ))
+        await self.write(open_tasks=[self._opinion_task(e) for e in inp.expert_ids])
+        while self._waiting or self._vacancies:
+            await self._next()
+        result = await self._conclude()
+        await self.finish()
+        return result
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        """An expert's opinion or declared conflict, or the secretary's answer to a vacant seat."""
+        return await self.take_decision(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        task = self.check_decision(decision)
+        if task.spec.kind == "replace_expert":
+            self._check_vacancy(decision)
+
+    @workflow.query
+    def panel_id(self) -> uuid.UUID | None:
+        return self._panel_id
+
+    def _check_vacancy(self, decision: TaskDecision) -> None:
+        if decision.decision["decision"] == "replace":
+            joining = uuid.UUID(str(decision.decision["expert_id"]))
+            if joining in self._sat or joining in self._joining_soon():
+                raise ValueError("this expert has sat on this panel already, or is taking another seat")
+            return
+        kept = self._seats_kept() - 1
+        if kept < self._inp.rules.min_size:
+            raise ValueError(
+                f"without a replacement the panel would keep {kept} experts, fewer than the "
+                f"{self._inp.rules.min_size} it needs; name a replacement"
+            )
+
+    def _pending(self) -> dict[uuid.UUID, TaskDecision]:
+        """Decisions taken in but not yet acted on."""
+        return {t: d for t, d in self._decisions.items() if t in self._waiting or t in self._vacancies}
+
+    def _joining_soon(self) -> set[uuid.UUID]:
+        return {uuid.UUID(str(d.decision["expert_id"])) for t, d in self._pending().items()
+                if t in self._vacancies and d.decision["decision"] == "replace"}
+
+    def _seats_kept(self) -> int:
+        """Seats still counted: answered, awaited, or vacant but not (yet) given up."""
+        giving_up = sum(1 for t, d in self._pending().items()
+                        if t in self._vacancies and d.decision["decision"] == "proceed_without")
+        return len(self._opinions) + len(self._waiting) + len(self._vacancies) - giving_up
+
+    async def _seat_overdue(self, spec: TaskSpec) -> None:
+        """The deadline watcher's rule for an opinion nobody gave; the main line acts on it."""
+        self._overdue.append(spec.id)
+
+    async def _next(self) -> None:
+        """Acts on the next decision or, when none has come in, on the deadlines that have passed."""
+        self._idle = True
+        await workflow.wait_condition(lambda: bool(self._pending() or self._overdue))
+        self._idle = False
+        pending = self._pending()
+        if not pending:
+            await self._expire_overdue()
+        elif (task_id := next(iter(pending))) in self._waiting:
+            await self._on_opinion(pending[task_id])
+        else:
+            await self._on_vacancy(pending[task_id])
+
+    async def _on_opinion(self, decided: TaskDecision) -> None:
+        expert = self._waiting.pop(decided.task_id)
+        choice = decided.decision["decision"]
+        if choice == "declare_conflict":
+            details = decided.decision["details"]
+            await _do(PanelActivities.record_departure, Departure(
+                panel_id=self._panel_id, expert_id=expert, state="conflicted", details=details))
+            await self.write(
+                decided=decided, open_tasks=[self._vacancy_task(expert, "conflict", details)],
+                events=[self._event("panel.conflict_declared", decided.actor_id, expert_id=expert, details=details)],
+            )
+            return
+        await _do(PanelActivities.record_opinion, OpinionRecord(
+            panel_id=self._panel_id, expert_id=expert, opinion=choice, comments=decided.decision["comments"]))
+        self._opinions[expert] = choice
+        # The opinion itself stays out of the trail until the panel concludes.
+        await self.write(decided=decided, events=[self._event("panel.opinion_given", decided.actor_id,
+                                                              expert_id=expert)])
+
+    async def _on_vacancy(self, decided: TaskDecision) -> None:
+        leaving = self._vacancies.pop(decided.task_id)
+        if decided.decision["decision"] == "proceed_without":
+            await self.write(decided=decided, events=[
+                self._event("panel.proceeding_without", decided.actor_id, expert_id=leaving)])
+            return
+        joining = uuid.UUID(str(decided.decision["expert_id"]))
+        await _do(PanelActivities.replace, Replacement(panel_id=self._panel_id, leaving_id=leaving,
+                                                       joining_id=joining))
+        await self.write(
+            decided=decided, open_tasks=[self._opinion_task(joining)],
+            events=[self._event("panel.expert_replaced", decided.actor_id, expert_id=leaving, replaced_by=joining)],
+        )
+
+    async def _expire_overdue(self) -> None:
+        """Every expert whose deadline has passed leaves the panel; the secretaries hear of each."""
+        overdue = [(task_id, self._waiting.pop(task_id)) for task_id in self._overdue if task_id in self._waiting]
+        self._overdue.clear()
+        if not overdue:  # each answered just in time
+            return
+        # The expired tasks close first, so that no late opinion is taken in while the seats are vacated.
+        await self.write(
+            expire=[task_id for task_id, _ in overdue],
+            open_tasks=[self._vacancy_task(expert, "overdue") for _, expert in overdue],
+            events=[self._event("panel.expert_overdue", None, expert_id=expert) for _, expert in overdue],
+        )
+        for _, expert in overdue:
+            await _do(PanelActivities.record_departure, Departure(
+                panel_id=self._panel_id, expert_id=expert, state="overdue"))
+
+    async def _conclude(self) -> PanelResult:
+        opinions = list(self._opinions.values())
+        counts = {kind: opinions.count(kind) for kind in ("pass", "pass_with_revisions", "fail")}
+        outcome = panel_outcome(self._inp.rules, len(opinions), counts["pass"], counts["pass_with_revisions"],
+                                counts["fail"])
+        tally = {"size": outcome.size, "in_favour": outcome.in_favour, **counts}
+        await _do(PanelActivities.conclude, Conclusion(panel_id=self._panel_id, result=outcome.result, tally=tally))
+        return PanelResult(panel_id=self._panel_id, result=outcome.result, size=outcome.size,
+                           passes=counts["pass"], with_revisions=counts["pass_with_revisions"],
+                           fails=counts["fail"], in_favour=outcome.in_favour)
+
+    def _opinion_task(self, expert: uuid.UUID) -> tuple[TaskSpec, frozenset[str]]:
+        spec = self.new_task(
+            OPINION_KIND, days=self._inp.rules.opinion_days, assignee_id=expert,
+            committee_id=self._inp.committee_id, context={"panel_id": str(self._panel_id)},
+        )
+        self._waiting[spec.id] = expert
+        self._sat.add(expert)
+        return spec, OPINION
+
+    def _vacancy_task(self, leaving: uuid.UUID, reason: str, details: str = "") -> tuple[TaskSpec, frozenset[str]]:
+        spec = self.new_task(
+            "replace_expert", days=self._inp.replacement_days, committee_id=self._inp.committee_id,
+            candidate_org_id=self._inp.committee_org_id, candidate_role="secretary",
+            context={"panel_id": str(self._panel_id), "expert_id": str(leaving), "reason": reason,
+                     "details": details, "min_size": self._inp.rules.min_size},
+        )
+        self._vacancies[spec.id] = leaving
+        return spec, VACANCY
+
+    def _event(self, action: str, actor: uuid.UUID | None, **data: object) -> EventSpec:
+        return EventSpec(action=action, actor_id=actor,
+                         data={"panel_id": str(self._panel_id), **{k: str(v) for k, v in data.items()}})
+
+
+async def _do(activity, argument: BaseModel) -> None:  # noqa: ANN001 - an activity method
+    await workflow.execute_activity_method(
+        activity, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
+    )
