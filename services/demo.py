@@ -8,6 +8,7 @@ from services.catalogue.authorities import register_demo_publishers
 from services.committees.models import CommitteeSeat
 from services.committees.schemas import CommitteeCreate
 from services.committees.service import add_member, create_committee
+from services.dashboard.targets import seed_plan_targets
 from services.identity.permissions import Role
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user, grant_role
@@ -70,6 +71,7 @@ def summary() -> list[tuple[str, str, str]]:
 
 async def seed_demo(session: AsyncSession) -> DemoSummary:
     """Create the demo data set, unless it is there already."""
+    await seed_plan_targets(session)
     if await get_by_code(session, "SDCIA") is not None:
         return DemoSummary(created=False, accounts=summary())
     orgs = {}

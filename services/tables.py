@@ -8,7 +8,9 @@ from services.committees.models import Committee, CommitteeMember
 from services.consultations.models import Consultation, ConsultationComment
 from services.drafts.models import DraftVersion
 from services.evaluations.models import Evaluation
+from services.dashboard.models import PlanTarget
 from services.identity.models import Membership, User
+from services.notifications.models import Notification
 from services.organisations.models import Organisation
 from services.panels.models import Panel, PanelMember
 from services.projects.models import ProjectOrganisation, StandardProject
@@ -17,6 +19,7 @@ from services.tasks.models import AppliedStep, Task
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Notification", "PlanTarget",
     "Consultation", "ConsultationComment", "DraftVersion",
     "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
     "Panel", "PanelMember", "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",

@@ -8,6 +8,7 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 
+from workflows.deadlines import Deadlines
 from workflows.models import (
     Completion, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
 )
@@ -42,6 +43,7 @@ class HumanSteps:
         # How long a policy day lasts: a real day, except where a demonstration or benchmark
         # compresses the calendar (PolicySnapshot.day_seconds).
         self.day = timedelta(days=1)
+        self.deadlines = Deadlines()  # reminders and escalation of every task this workflow opens
 
     def snapshot(self) -> ProjectSnapshot:
         return ProjectSnapshot(
@@ -90,6 +92,7 @@ class HumanSteps:
         )
         for spec, allowed in open_tasks:
             self._open[spec.id] = OpenTask(spec, allowed)
+            self.deadlines.watch(self, spec)
         if decided:
             self._settled[decided.task_id] = outcome
 
@@ -146,6 +149,7 @@ class ProjectSteps(HumanSteps):
         self.input = inp
         self._project_id = inp.project_id
         self.day = timedelta(seconds=inp.policy.day_seconds)
+        self.deadlines.offsets_days = list(inp.policy.reminder_offsets_days)
 
     async def write(self, *, changes: ProjectChanges | None = None, **step: object) -> None:
         """As HumanSteps.write; a new stage is also published as the StandardFlowStage search

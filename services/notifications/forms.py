@@ -1,0 +1,23 @@
+"""The task a missed deadline opens for the people the step escalates to."""
+
+from typing import Literal
+
+from pydantic import Field
+
+from services.identity.permissions import Permission
+from services.tasks.forms import DecisionForm, TaskForm
+
+
+class AcknowledgeOverdue(DecisionForm):
+    """Acknowledge that a step passed its deadline, with a note on what is being done about it."""
+
+    decision: Literal["acknowledge"]
+    note: str = Field(default="", max_length=20_000)
+
+
+NOTIFICATION_FORMS = [
+    TaskForm(
+        kind="overdue_task", form=AcknowledgeOverdue, permission=Permission.PROJECT_SCREEN,
+        title_zh="逾期任务处理", title_en="Deal with an overdue task",
+    ),
+]

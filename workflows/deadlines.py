@@ -1,0 +1,130 @@
+"""Every task's deadline, held by durable timers: an `assigned` notice when it opens, reminders
+before it, and at it the rule for a missed deadline — by default an escalation to the step's
+secretaries, who get an `overdue_task` to acknowledge.
+
+Each task is watched by its own asyncio task inside the workflow (deterministic: it runs on the
+workflow's event loop). A watcher sleeps until the task closes or its next moment comes, whichever
+is first, so a finishing workflow never waits on it and a closed task leaves no timer behind.
+"""
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+from workflows.models import EventSpec, TaskDecision, TaskSpec
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.notify_activities import NotifyActivities, NotifyRequest
+
+if TYPE_CHECKING:
+    from workflows.human import HumanSteps
+
+OverdueRule = Callable[[TaskSpec], Awaitable[None]]
+
+OVERDUE_KIND = "overdue_task"
+ACKNOWLEDGE = frozenset({"acknowledge"})
+
+NOTIFY_TIMEOUT = timedelta(seconds=30)
+NOTIFY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                           maximum_interval=timedelta(seconds=60))
+MAIL_TIMEOUT = timedelta(seconds=60)
+# An SMTP server that stays down costs a few minutes of retries; the notice stays in the outbox unsent.
+MAIL_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                         maximum_interval=timedelta(minutes=2), maximum_attempts=8)
+
+
+class Deadlines:
+    """What a workflow's deadline watchers follow: the reminder offsets (from the project's policy)
+    and, per task kind, the workflow's own rule for a missed deadline (a ballot closes on its own
+    timer, a panel replaces an expert) in place of the escalation."""
+
+    def __init__(self) -> None:
+        self.offsets_days: list[int] = [3, 1]
+        self.on_overdue: dict[str, OverdueRule] = {}
+
+    def watch(self, wf: "HumanSteps", spec: TaskSpec) -> None:
+        """Called for each task the workflow has just opened."""
+        asyncio.create_task(_watch(wf, spec, list(self.offsets_days), self.on_overdue.get(spec.kind)))
+
+
+async def _watch(wf: "HumanSteps", spec: TaskSpec, offsets_days: list[int], on_overdue: OverdueRule | None) -> None:
+    if spec.kind != OVERDUE_KIND:  # its escalation notice has told the same people already
+        await notify(spec, "assigned")
+    if spec.due_at is None:
+        return
+    for days in sorted({d for d in offsets_days if d > 0}, reverse=True):
+        remind_at = spec.due_at - wf.day * days
+        if remind_at <= workflow.now():
+            continue  # opened too close to its deadline for this reminder
+        if not await _still_open_at(wf, spec.id, remind_at):
+            return
+        await notify(spec, "reminder", days_left=days)
+    if await _still_open_at(wf, spec.id, spec.due_at):
+        await (on_overdue(spec) if on_overdue else escalate(wf, spec))
+
+
+def is_open(wf: "HumanSteps", task_id: uuid.UUID) -> bool:
+    return task_id in wf._open and task_id not in wf._decisions and not wf._finished
+
+
+async def _still_open_at(wf: "HumanSteps", task_id: uuid.UUID, moment: datetime) -> bool:
+    """Sleeps until `moment` unless the task closes first; whether it is still open then."""
+    delay = moment - workflow.now()
+    if delay > timedelta(0):
+        try:
+            await workflow.wait_condition(lambda: not is_open(wf, task_id), timeout=delay)
+        except asyncio.TimeoutError:
+            pass
+    return is_open(wf, task_id)
+
+
+async def notify(spec: TaskSpec, kind: str, *, days_left: int | None = None) -> None:
+    """Writes the notice to the outbox and, when the worker has SMTP, mails it."""
+    key = ":".join(str(part) for part in (spec.id, kind, days_left) if part is not None)
+    request = NotifyRequest(task_id=spec.id, kind=kind, key=key, days_left=days_left)
+    result = await workflow.execute_activity_method(
+        NotifyActivities.notify, request, start_to_close_timeout=NOTIFY_TIMEOUT, retry_policy=NOTIFY_RETRY
+    )
+    if not (result.mail and result.notification_ids):
+        return
+    try:
+        await workflow.execute_activity_method(
+            NotifyActivities.send_notification_mail, result.notification_ids,
+            start_to_close_timeout=MAIL_TIMEOUT, retry_policy=MAIL_RETRY,
+        )
+    except ActivityError as exc:
+        workflow.logger.warning("notice %s stays unmailed in the outbox: %s", key, exc.cause or exc)
+
+
+async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
+    """The default rule for a missed deadline: the step's secretaries (or, for a task outside any
+    committee, its organisation's admins) get an `overdue_task` and an escalation notice."""
+    target = await workflow.execute_activity_method(
+        NotifyActivities.escalation_target, spec.id, start_to_close_timeout=NOTIFY_TIMEOUT, retry_policy=NOTIFY_RETRY
+    )
+    if target is None:
+        return
+    late = {"task_id": str(spec.id), "kind": spec.kind, "due_at": spec.due_at.isoformat()}
+    overdue = TaskSpec(id=workflow.uuid4(), kind=OVERDUE_KIND, project_id=spec.project_id,
+                       committee_id=target.committee_id, candidate_org_id=target.org_id,
+                       candidate_role=target.role, context=late)
+    await wf.write(open_tasks=[(overdue, ACKNOWLEDGE)], events=[EventSpec(action="task.overdue", data=late)])
+    await notify(spec, "escalation")
+    decided = await _acknowledgement(wf, overdue.id)
+    if decided is not None:
+        await wf.write(decided=decided, events=[EventSpec(
+            action="task.overdue_acknowledged", actor_id=decided.actor_id,
+            data={**late, "note": decided.decision.get("note", "")},
+        )])
+
+
+async def _acknowledgement(wf: "HumanSteps", task_id: uuid.UUID) -> TaskDecision | None:
+    """Waits like `decision_on`, but leaves the workflow's idle flag to its main line."""
+    await workflow.wait_condition(lambda: task_id in wf._decisions or wf._finished)
+    return wf._decisions.get(task_id)
