@@ -110,10 +110,10 @@ def identity_app(engine, temporal_client, tmp_path: Path) -> AppFactory:
 
     @asynccontextmanager
     async def running(**overrides) -> AsyncIterator[RunningApp]:
-        settings = Settings(
-            var_dir=tmp_path, task_queue=f"sf-id-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
-            public_base_url=APP_BASE, session_secret="test-secret", **overrides,
-        )
+        settings = Settings(**{
+            "var_dir": tmp_path, "task_queue": f"sf-id-{uuid.uuid4().hex[:8]}", "temporal_address": "in-test",
+            "public_base_url": APP_BASE, "session_secret": "test-secret", **overrides,
+        })
         app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
         async with app.router.lifespan_context(app):
             result = RunningApp(app=app, settings=settings)
