@@ -17,9 +17,13 @@ run: $(STAMP)
 	$(BIN)/standardflow dev
 
 ## test: the whole suite, on SQLite and PostgreSQL, against real Temporal servers
-test: $(STAMP)
+test: $(STAMP) tests/oidc/node_modules/.package-lock.json
 	scripts/ensure-test-services.sh
 	$(BIN)/pytest
 
+# The OpenID Connect provider the identity tests run (npm's oidc-provider), from the committed lock file.
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	cd tests/oidc && npm ci --no-audit --no-fund
+
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache tests/oidc/node_modules
