@@ -11,11 +11,15 @@ from workflows.activities import StepActivities
 from workflows.consultation_activities import ConsultationActivities
 from workflows.panel import PanelWorkflow
 from workflows.panel_activities import PanelActivities
+from workflows.coordination import CoordinationWorkflow
+from workflows.coordination_activities import CoordinationActivities
 from workflows.notify_activities import NotifyActivities
+from workflows.pilot import PilotSiteWorkflow
+from workflows.pilot_activities import PilotActivities
 from workflows.project import ProjectWorkflow
 from workflows.publication_activities import PublicationActivities
 
-WORKFLOWS = [ProjectWorkflow, PanelWorkflow]
+WORKFLOWS = [ProjectWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow]
 
 
 def build_worker(
@@ -30,5 +34,6 @@ def build_worker(
         workflows=WORKFLOWS,
         activities=[steps.apply_step, notices.notify, notices.escalation_target, notices.send_notification_mail,
                     *ConsultationActivities(sessions).all(), *PublicationActivities(sessions).all(),
-                    *PanelActivities(sessions).all()],
+                    *PanelActivities(sessions).all(),
+                    *PilotActivities(sessions).all(), *CoordinationActivities(sessions).all()],
     )

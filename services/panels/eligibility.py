@@ -26,7 +26,9 @@ class Candidate:
         return f"{self.user.display_name} ({self.user.username})"
 
 
-async def candidates(session: AsyncSession, project_id: uuid.UUID, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, Candidate]:
+async def candidates(
+    session: AsyncSession, project_id: uuid.UUID, user_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Candidate]:
     """The named users that exist, each with the organisations where they are experts and the
     drafting organisations they belong to."""
     users = (await session.exec(select(User).where(col(User.id).in_(user_ids)))).all()

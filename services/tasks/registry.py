@@ -7,9 +7,11 @@ from services.drafts.forms import DRAFT_FORMS
 from services.evaluations.forms import EVALUATION_FORMS
 from services.panels.forms import PANEL_FORMS
 from services.notifications.forms import NOTIFICATION_FORMS
+from services.coordination.forms import COORDINATION_FORMS
+from services.pilots.forms import PILOT_FORMS
 from services.tasks.forms import PROPOSAL_FORMS, DecisionForm, TaskForm
 
-FORMS: dict[str, TaskForm] = {f.kind: f for f in (*PROPOSAL_FORMS, *PUBLICATION_FORMS, *EVALUATION_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *NOTIFICATION_FORMS,)}
+FORMS: dict[str, TaskForm] = {f.kind: f for f in (*PROPOSAL_FORMS, *PILOT_FORMS, *COORDINATION_FORMS, *PUBLICATION_FORMS, *EVALUATION_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *NOTIFICATION_FORMS,)}
 
 
 def form_for(kind: str) -> TaskForm:

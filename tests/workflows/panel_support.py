@@ -23,6 +23,16 @@ from workflows.models import PolicySnapshot, ProjectInput
 
 DEMO_EXPERTS = ["wu.qiang", "zheng.hua", "feng.yu", "he.jing", "guo.tao"]
 
+_TOKENS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+async def login(stack, username: str) -> dict[str, str]:
+    """The user's bearer header, signed in once per test (each test's app has its own keys and folder)."""
+    key = (str(stack.settings.var_dir), username)
+    if key not in _TOKENS:
+        _TOKENS[key] = await stack.login(username)
+    return _TOKENS[key]
+
 
 async def eventually(probe: Callable[[], Awaitable], timeout: float = 30.0):
     """The probe's first truthy answer: a workflow writes its next step just after it answers."""
@@ -36,7 +46,7 @@ async def eventually(probe: Callable[[], Awaitable], timeout: float = 30.0):
 
 async def submitted_project(stack, co_drafters: tuple[str, ...] = ()) -> dict:
     """A proposal li.wei (PJMOB) creates and submits through the API."""
-    proposer = await stack.login("li.wei")
+    proposer = await login(stack, "li.wei")
     org_ids = [await org_id(stack.http, proposer, code) for code in co_drafters]
     project = await create_proposal(stack.http, proposer, co_drafting_org_ids=org_ids)
     submitted = await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)
@@ -45,7 +55,7 @@ async def submitted_project(stack, co_drafters: tuple[str, ...] = ()) -> dict:
 
 
 async def user_id(stack, username: str) -> str:
-    me = await stack.http.get("/api/v1/me", headers=await stack.login(username))
+    me = await stack.http.get("/api/v1/me", headers=await login(stack, username))
     return me.json()["id"]
 
 
@@ -61,7 +71,7 @@ async def new_expert(sessions, org_code: str = "SHEITC") -> str:
 
 async def project_input(stack, project: dict) -> ProjectInput:
     """What the API hands a project's workflow when it starts (see api/pipeline.py)."""
-    committees = (await stack.http.get("/api/v1/committees", headers=await stack.login("li.wei"))).json()
+    committees = (await stack.http.get("/api/v1/committees", headers=await login(stack, "li.wei"))).json()
     committee = next(c for c in committees if c["id"] == project["committee_id"])
     policy = policy_for(StandardType(project["standard_type"]))
     return ProjectInput(
@@ -84,7 +94,7 @@ async def demonstration(stack, inp: ProjectInput) -> AsyncIterator[WorkflowHandl
 
 async def task_of(stack, username: str, project_id: str, kind: str) -> dict:
     """The open task of that kind in the user's inbox, once the workflow has opened it."""
-    headers = await stack.login(username)
+    headers = await login(stack, username)
 
     async def probe():
         return await inbox(stack.http, headers, project_id, kind=kind)
@@ -96,7 +106,7 @@ async def task_of(stack, username: str, project_id: str, kind: str) -> dict:
 
 async def complete(stack, username: str, task_id: str, decision: dict):
     return await stack.http.post(f"/api/v1/tasks/{task_id}/complete", json=decision,
-                                 headers=await stack.login(username))
+                                 headers=await login(stack, username))
 
 
 def opinion(choice: str) -> dict:

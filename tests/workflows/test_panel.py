@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import audit_actions
 from tests.workflows.panel_support import (
-    DEMO_EXPERTS, complete, demonstration, give_opinions, new_expert, opinion, project_input,
+    DEMO_EXPERTS, complete, demonstration, give_opinions, login, new_expert, opinion, project_input,
     submitted_project, task_of, user_id,
 )
 from workflows.models import PanelRules
@@ -26,7 +26,7 @@ async def start_panel(stack, project: dict, experts: list[str]):
 
 
 async def the_panel(stack, project_id: str, username: str = "wang.fang") -> dict:
-    listed = await stack.http.get(f"/api/v1/projects/{project_id}/panels", headers=await stack.login(username))
+    listed = await stack.http.get(f"/api/v1/projects/{project_id}/panels", headers=await login(stack, username))
     assert listed.status_code == 200, listed.text
     [panel] = listed.json()
     return panel
@@ -53,7 +53,7 @@ async def test_the_panel_concludes_by_three_quarters_of_its_experts(stack, opini
                               "fail": opinions.count("fail")}
     assert sorted(m["opinion"] for m in panel["members"]) == sorted(opinions)
     assert all(m["state"] == "seated" and m["comments"] for m in panel["members"])
-    actions = await audit_actions(stack.http, await stack.login("li.wei"), project["id"])
+    actions = await audit_actions(stack.http, await login(stack, "li.wei"), project["id"])
     assert actions[-7:] == ["panel.formed", *["panel.opinion_given"] * 5, "panel.concluded"]
 
 
@@ -64,18 +64,18 @@ async def test_opinions_stay_hidden_until_the_panel_concludes(stack):
 
     # wu.qiang (HDU) cannot read the project, but sits on its panel.
     panel = await the_panel(stack, project["id"])
-    seen = await stack.http.get(f"/api/v1/panels/{panel['id']}", headers=await stack.login("wu.qiang"))
+    seen = await stack.http.get(f"/api/v1/panels/{panel['id']}", headers=await login(stack, "wu.qiang"))
     assert seen.status_code == 200 and seen.json()["result"] is None
     answered = {m["username"]: m["answered"] for m in seen.json()["members"]}
     assert answered == {e: e == "wu.qiang" for e in DEMO_EXPERTS}
     assert {m["opinion"] for m in seen.json()["members"]} == {None}
-    outsider = await stack.login("zhang.min")
+    outsider = await login(stack, "zhang.min")
     assert (await stack.http.get(f"/api/v1/panels/{panel['id']}", headers=outsider)).status_code == 404
     assert (await stack.http.get(f"/api/v1/projects/{project['id']}/panels", headers=outsider)).status_code == 404
 
     await give_opinions(stack, project["id"], {e: "pass" for e in DEMO_EXPERTS[1:]})
     assert (await handle.result()).result == "pass"
-    concluded = (await stack.http.get(f"/api/v1/panels/{panel['id']}", headers=await stack.login("wu.qiang"))).json()
+    concluded = (await stack.http.get(f"/api/v1/panels/{panel['id']}", headers=await login(stack, "wu.qiang"))).json()
     assert {m["username"]: m["opinion"] for m in concluded["members"]}["wu.qiang"] == "fail"
 
 
@@ -119,7 +119,7 @@ async def test_a_declared_conflict_is_replaced_by_the_secretary(stack, sessions)
     assert members["he.jing"]["state"] == "replaced" and members["he.jing"]["opinion"] is None
     assert members["he.jing"]["replaced_by_id"] == await user_id(stack, newcomer)
     assert members[newcomer]["state"] == "seated" and members[newcomer]["opinion"] == "pass"
-    actions = await audit_actions(stack.http, await stack.login("li.wei"), pid)
+    actions = await audit_actions(stack.http, await login(stack, "li.wei"), pid)
     assert "panel.conflict_declared" in actions and "panel.expert_replaced" in actions
 
 
@@ -152,8 +152,8 @@ async def test_an_expert_who_misses_the_deadline_is_replaced(skipping_stack, tim
         await give_opinions(stack, pid, {newcomer: "pass"})
         assert await handle.result() == "pass"
 
-    actions = await audit_actions(stack.http, await stack.login("li.wei"), pid)
+    actions = await audit_actions(stack.http, await login(stack, "li.wei"), pid)
     assert actions.index("panel.expert_overdue") < actions.index("panel.expert_replaced") \
         < actions.index("panel.concluded") < actions.index("demonstration.passed")
-    project = (await stack.http.get(f"/api/v1/projects/{pid}", headers=await stack.login("li.wei"))).json()
+    project = (await stack.http.get(f"/api/v1/projects/{pid}", headers=await login(stack, "li.wei"))).json()
     assert project["stage"] == "expert_demonstration"
