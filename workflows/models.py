@@ -55,6 +55,9 @@ class ProjectInput(BaseModel):
     committee_id: uuid.UUID
     committee_org_id: uuid.UUID
     policy: PolicySnapshot
+    # Set when a periodic review continues as a new run: the cycle starts from this date.
+    review_since: datetime | None = None
+    review_cycle: int = 0
 
 
 class TaskSpec(BaseModel):
