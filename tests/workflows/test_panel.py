@@ -4,6 +4,8 @@ missed deadline each answered by the secretary with a replacement. Every task is
 from datetime import timedelta
 
 import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
 
 from tests.helpers import audit_actions
 from tests.workflows.panel_support import (
@@ -121,6 +123,32 @@ async def test_a_declared_conflict_is_replaced_by_the_secretary(stack, sessions)
     assert members[newcomer]["state"] == "seated" and members[newcomer]["opinion"] == "pass"
     actions = await audit_actions(stack.http, await login(stack, "li.wei"), pid)
     assert "panel.conflict_declared" in actions and "panel.expert_replaced" in actions
+
+
+async def test_the_secretary_may_carry_on_without_a_replacement_while_five_remain(stack, sessions):
+    project = await submitted_project(stack)
+    pid = project["id"]
+    newcomer = await new_expert(sessions)
+    handle = await start_panel(stack, project, [*DEMO_EXPERTS, newcomer])
+    seat = await task_of(stack, newcomer, pid, "panel_opinion")
+    declared = await complete(stack, newcomer, seat["id"], {"decision": "declare_conflict",
+                                                            "details": "My employer licenses a competing API."})
+    assert declared.status_code == 200, declared.text
+    vacancy = await task_of(stack, "wang.fang", pid, "replace_expert")
+    carried_on = await complete(stack, "wang.fang", vacancy["id"], {"decision": "proceed_without"})
+    assert carried_on.status_code == 200, carried_on.text
+
+    # Counted over the five who remain, 4 in favour passes; over the six first named it would not.
+    await give_opinions(stack, pid, dict(zip(DEMO_EXPERTS, ["pass"] * 4 + ["fail"])))
+    outcome = await handle.result()
+    assert (outcome.result, outcome.size, outcome.in_favour) == ("pass", 5, 4)
+    members = {m["username"]: m for m in (await the_panel(stack, pid))["members"]}
+    assert len(members) == 6 and members[newcomer]["state"] == "conflicted"
+    assert members[newcomer]["conflict_details"] == "My employer licenses a competing API."
+    assert "panel.proceeding_without" in await audit_actions(stack.http, await login(stack, "li.wei"), pid)
+    # Today's code replays the history it wrote.
+    await Replayer(workflows=[PanelWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        await handle.fetch_history())
 
 
 async def test_an_expert_who_misses_the_deadline_is_replaced(skipping_stack, time_skipping_env, sessions):
