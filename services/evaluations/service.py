@@ -49,5 +49,9 @@ async def list_for_project(session: AsyncSession, principal: Principal, project_
 
 
 def to_public(evaluation: Evaluation) -> EvaluationPublic:
-    scores = Scores(**{name: getattr(evaluation, name) for name in CRITERIA})
-    return EvaluationPublic.model_validate({**evaluation.model_dump(), "scores": scores})
+    return EvaluationPublic(
+        id=evaluation.id, project_id=evaluation.project_id, evaluator_id=evaluation.evaluator_id,
+        org_id=evaluation.org_id, scores=Scores(**{name: getattr(evaluation, name) for name in CRITERIA}),
+        decision=evaluation.decision, nominate_shanghai_standard=evaluation.nominate_shanghai_standard,
+        summary=evaluation.summary, created_at=evaluation.created_at,
+    )

@@ -14,9 +14,10 @@ REVIEW = frozenset({"confirm", "revise", "withdraw"})
 
 
 async def run(wf: ProjectSteps, since: datetime | None = None) -> str:
-    """'confirm', 'revise' or 'withdraw'. The review falls `review_interval_years` calendar years after
-    `since` (the publication or the last review; now when not given)."""
-    due = review_due(since or workflow.now(), wf.input.policy.review_interval_years)
+    """'confirm', 'revise' or 'withdraw'. The review falls `review_interval_years` years of 365 policy
+    days after `since` (the publication or the last review; now when not given), so never later than
+    the anniversary."""
+    due = (since or workflow.now()) + wf.day * 365 * wf.input.policy.review_interval_years
     await wf.write(changes=ProjectChanges(stage="maintenance", step="awaiting_review"),
                    events=[EventSpec(action="review.scheduled", data={"due": due.isoformat()})])
     wait = due - workflow.now()
@@ -33,14 +34,6 @@ async def run(wf: ProjectSteps, since: datetime | None = None) -> str:
     await wf.write(decided=decided, events=events,
                    changes=ProjectChanges(step="reviewed", status="withdrawn" if choice == "withdraw" else None))
     return choice
-
-
-def review_due(start: datetime, years: int) -> datetime:
-    """The same day `years` later; 29 February falls back to the 28th."""
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return start.replace(year=start.year + years, day=28)
 
 
 async def _review(wf: ProjectSteps, due: datetime) -> TaskDecision:
