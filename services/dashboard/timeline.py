@@ -12,20 +12,32 @@ from services.identity.principal import Principal
 from services.projects.models import Stage
 from services.projects.service import get_readable
 
-# Events that move a project into a stage. A step that records `project.stage_changed` with
-# {"to": stage} names it directly, whatever the step was.
+# The events that move a project into a stage: each stage module records one when it begins. A step
+# that records `project.stage_changed` with {"to": stage} names the stage directly.
 STAGE_ENTERED_BY: dict[str, Stage] = {
     "project.created": Stage.proposal,
+    "proposal.returned": Stage.proposal,
     "project.submitted": Stage.committee_review,
     "project.resubmitted": Stage.committee_review,
-    "proposal.returned": Stage.proposal,
+    "drafting.started": Stage.drafting,
+    "consultation.opened": Stage.public_consultation,
+    "demonstration.started": Stage.expert_demonstration,
+    "publication.requested": Stage.publication,
+    "pilot.started": Stage.pilot,
+    "evaluation.requested": Stage.evaluation,
+    "review.scheduled": Stage.maintenance,
 }
 
-# The last word of an action that tells what happened to the project as a whole; edits, comments
-# and single votes stay in the audit trail but not on the timeline.
-KEY_OUTCOMES = frozenset({
-    "created", "submitted", "resubmitted", "accepted", "returned", "rejected", "withdrawn", "opened", "closed",
-    "passed", "failed", "approved", "published", "enrolled", "evaluated", "reviewed", "overdue", "revised",
+# What happened to the project as a whole; edits, comments, uploads and single votes stay in the
+# audit trail but not on the timeline.
+KEY_EVENTS = frozenset({
+    *STAGE_ENTERED_BY, "proposal.accepted", "proposal.rejected", "project.withdrawn", "ballot.opened",
+    "ballot.closed", "project.approved", "project.ballot_failed", "drafting.consultation_draft_submitted",
+    "consultation.closed", "consultation.dispositions_done", "panel.formed", "panel.concluded",
+    "demonstration.passed", "demonstration.failed", "demonstration.revisions_requested", "publication.returned",
+    "standard.published", "pilot.sites_enrolled", "pilot.finished", "evaluation.recorded",
+    "standard.shanghai_standard_nominated", "standard.withdrawn", "project.revision_opened", "review.opened",
+    "review.decided", "task.overdue", "project.stage_changed",
 })
 
 
@@ -35,7 +47,7 @@ async def project_timeline(session: AsyncSession, principal: Principal, project_
     return Timeline(
         project_id=project.id, stage=project.stage, status=project.status,
         stages=stage_periods(events, Stage(project.stage)),
-        events=[_public(e) for e in events if e.action.rsplit(".", 1)[-1] in KEY_OUTCOMES],
+        events=[_public(e) for e in events if e.action in KEY_EVENTS],
     )
 
 
