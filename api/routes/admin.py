@@ -13,7 +13,9 @@ router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
 
 
 @router.post("/organisations", response_model=OrganisationPublic, status_code=status.HTTP_201_CREATED)
-async def create_organisation(data: OrganisationCreate, session: SessionDep, principal: PrincipalDep) -> OrganisationPublic:
+async def create_organisation(
+    data: OrganisationCreate, session: SessionDep, principal: PrincipalDep
+) -> OrganisationPublic:
     """Create an organisation (platform admins only). Grant its first admin with the members endpoint."""
     return OrganisationPublic.model_validate(await admin.add_organisation(session, principal, data))
 

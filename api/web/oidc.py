@@ -38,7 +38,9 @@ def callback_url(settings: Settings) -> str:
     return settings.public_base_url.rstrip("/") + CALLBACK_PATH
 
 
-async def finish_sign_in(client: StarletteOAuth2App, request: Request, settings: Settings) -> tuple[ExternalIdentity, str | None]:
+async def finish_sign_in(
+    client: StarletteOAuth2App, request: Request, settings: Settings
+) -> tuple[ExternalIdentity, str | None]:
     """Exchange the code (with the PKCE verifier) for tokens; who signed in, and the ID token."""
     try:
         token = await client.authorize_access_token(request)

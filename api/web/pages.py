@@ -31,11 +31,13 @@ def _local(path: str | None) -> str:
     return LANDING
 
 
-def _login_page(request: Request, status_code: int = 200, error: tuple[str, dict] | None = None, next_path: str = LANDING) -> HTMLResponse:
-    client = request.app.state.oidc_client
+def _login_page(
+    request: Request, status_code: int = 200, error: tuple[str, dict] | None = None, next_path: str = LANDING
+) -> HTMLResponse:
+    """`error` is a message key and its values, shown in the page's language."""
+    provider_name = _settings(request).oidc_display_name if request.app.state.oidc_client else None
     return render(
-        request, "login.html", status_code=status_code,
-        error=error, next=next_path, provider_name=_settings(request).oidc_display_name if client else None,
+        request, "login.html", status_code=status_code, error=error, next=next_path, provider_name=provider_name
     )
 
 

@@ -36,13 +36,6 @@ class Me(UserPublic):
     memberships: list[MembershipPublic]
 
 
-class RoleGrant(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    user_id: uuid.UUID
-    role: Role
-
-
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "bearer"

@@ -5,7 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.errors import Conflict, NotFound, Unauthorized
 from services.identity.models import Membership, User
-from services.identity.passwords import hash_password, verify_password
+from services.identity.passwords import hash_password
 from services.identity.permissions import Role
 from services.identity.principal import OrgMembership, Principal
 from services.identity.schemas import MembershipPublic, Me, UserCreate
@@ -29,14 +29,6 @@ async def create_user(session: AsyncSession, data: UserCreate, *, platform_admin
 
 async def get_by_username(session: AsyncSession, username: str) -> User | None:
     return (await session.exec(select(User).where(User.username == username))).first()
-
-
-async def authenticate(session: AsyncSession, username: str, password: str) -> User:
-    user = await get_by_username(session, username)
-    ok = verify_password(password, user.password_hash if user else None)
-    if not ok or user is None or not user.is_active:
-        raise Unauthorized("wrong username or password")
-    return user
 
 
 async def grant_role(session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUID, role: Role) -> Membership:

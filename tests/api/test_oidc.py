@@ -10,6 +10,7 @@ import uuid
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
+from services.demo import DEMO_PASSWORD
 from tests.oidc.browser import Browser, hidden_field
 from tests.oidc.fixtures import (  # noqa: F401 - fixtures
     AUDIENCE, OTHER_AUDIENCE, QIAN_BO, TANG_YI, identity_app, oidc_provider, oidc_settings,
@@ -139,19 +140,20 @@ async def test_an_organisation_admin_grants_a_provider_user_a_role(identity_app,
             token = await browser.api_token(oidc_provider.issuer, TANG_YI["login"], TANG_YI["password"])
             me = (await http.get("/api/v1/me", headers=bearer(token))).json()
             sdcia = me["memberships"][0]["org_id"]
-            admin = (await http.post("/api/v1/auth/token", data={"username": "ma.rui", "password": "Shanghai-2026"})).json()
-            admin_headers = bearer(admin["access_token"])
+            admin = await http.post("/api/v1/auth/token", data={"username": "ma.rui", "password": DEMO_PASSWORD})
+            admin_headers = bearer(admin.json()["access_token"])
 
-            granted = await http.post(f"/api/v1/admin/organisations/{sdcia}/members",
-                                      json={"username": "tang.yi", "role": "committee_member"}, headers=admin_headers)
+            members = f"/api/v1/admin/organisations/{sdcia}/members"
+            granted = await http.post(
+                members, json={"username": "tang.yi", "role": "committee_member"}, headers=admin_headers
+            )
             assert granted.status_code == 200, granted.text
             assert granted.json()["roles"] == ["committee_member", "expert"]
             assert granted.json()["roles_from_claim"] == ["expert"]
             roles = (await http.get("/api/v1/me", headers=bearer(token))).json()["memberships"][0]["roles"]
             assert roles == ["committee_member", "expert"], "the admin's grant survives the next token"
 
-            revoked = await http.delete(f"/api/v1/admin/organisations/{sdcia}/members/{me['id']}/roles/committee_member",
-                                        headers=admin_headers)
+            revoked = await http.delete(f"{members}/{me['id']}/roles/committee_member", headers=admin_headers)
             assert revoked.status_code == 200 and revoked.json()["roles"] == ["expert"]
         finally:
             await browser.close()

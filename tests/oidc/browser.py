@@ -72,9 +72,8 @@ class Browser:
             if not str(page.request.url).startswith("http://127.0.0.1:") or page.status_code in REDIRECTS:
                 return page
             assert page.status_code == 200, page.text
-            fields = forms_of(page)[0]["fields"]
-            page = await self.submit(page, login=login, password=password) if "password" in fields or "login" in fields \
-                else await self.submit(page)
+            asks_password = "password" in forms_of(page)[0]["fields"]
+            page = await (self.submit(page, login=login, password=password) if asks_password else self.submit(page))
         return page
 
     async def api_token(

@@ -90,14 +90,17 @@ class RunningApp:
     settings: Settings
     server_errors: list[str] = field(default_factory=list)
     # Each app gets its own client address, so one test's failed logins never count against another's.
-    address: str = field(default_factory=lambda: f"127.{random.randint(1, 250)}.{random.randint(0, 250)}.{random.randint(1, 250)}")
+    address: str = field(default_factory=lambda: "127." + ".".join(str(random.randint(1, 250)) for _ in range(3)))
 
     def client(self, address: str | None = None) -> httpx.AsyncClient:
         async def record(response: httpx.Response) -> None:
             if response.status_code >= 500:
-                self.server_errors.append(f"{response.request.method} {response.request.url} -> {response.status_code}")
+                request = response.request
+                self.server_errors.append(f"{request.method} {request.url} -> {response.status_code}")
 
-        transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False, client=(address or self.address, 40000))
+        transport = httpx.ASGITransport(
+            app=self.app, raise_app_exceptions=False, client=(address or self.address, 40000)
+        )
         return httpx.AsyncClient(transport=transport, base_url=APP_BASE, event_hooks={"response": [record]})
 
 
