@@ -146,20 +146,21 @@ class PanelWorkflow(HumanSteps):
             await self._on_vacancy(pending[task_id])
 
     async def _on_opinion(self, decided: TaskDecision) -> None:
+        # The seat is counted anew before anything is awaited, so a validator running meanwhile
+        # sees the panel as it will be.
         expert = self._waiting.pop(decided.task_id)
         choice = decided.decision["decision"]
         if choice == "declare_conflict":
             details = decided.decision["details"]
+            vacancy = self._vacancy_task(expert, "conflict", details)
             await _do(PanelActivities.record_departure, Departure(
                 panel_id=self._panel_id, expert_id=expert, state="conflicted", details=details))
-            await self.write(
-                decided=decided, open_tasks=[self._vacancy_task(expert, "conflict", details)],
-                events=[self._event("panel.conflict_declared", decided.actor_id, expert_id=expert, details=details)],
-            )
+            await self.write(decided=decided, open_tasks=[vacancy], events=[
+                self._event("panel.conflict_declared", decided.actor_id, expert_id=expert, details=details)])
             return
+        self._opinions[expert] = choice
         await _do(PanelActivities.record_opinion, OpinionRecord(
             panel_id=self._panel_id, expert_id=expert, opinion=choice, comments=decided.decision["comments"]))
-        self._opinions[expert] = choice
         # The opinion itself stays out of the trail until the panel concludes.
         await self.write(decided=decided, events=[self._event("panel.opinion_given", decided.actor_id,
                                                               expert_id=expert)])
@@ -171,12 +172,11 @@ class PanelWorkflow(HumanSteps):
                 self._event("panel.proceeding_without", decided.actor_id, expert_id=leaving)])
             return
         joining = uuid.UUID(str(decided.decision["expert_id"]))
+        seat = self._opinion_task(joining)
         await _do(PanelActivities.replace, Replacement(panel_id=self._panel_id, leaving_id=leaving,
                                                        joining_id=joining))
-        await self.write(
-            decided=decided, open_tasks=[self._opinion_task(joining)],
-            events=[self._event("panel.expert_replaced", decided.actor_id, expert_id=leaving, replaced_by=joining)],
-        )
+        await self.write(decided=decided, open_tasks=[seat], events=[
+            self._event("panel.expert_replaced", decided.actor_id, expert_id=leaving, replaced_by=joining)])
 
     async def _expire_overdue(self) -> None:
         """Every expert whose deadline has passed leaves the panel; the secretaries hear of each."""
