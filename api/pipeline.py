@@ -70,7 +70,7 @@ async def complete_task(
         precondition = form_for(task.kind).precondition
         if precondition is not None:
             await precondition(session, task, form)
-    decision = TaskDecision(task_id=task_id, decision=form.model_dump(), actor_id=principal.user_id)
+    decision = TaskDecision(task_id=task_id, decision=form.model_dump(mode="json"), actor_id=principal.user_id)
     await _deliver(client, task.workflow_id, decision)
     async with transaction(sessions) as session:
         task = await tasks.get_task(session, task_id)

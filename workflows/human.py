@@ -144,6 +144,7 @@ class ProjectSteps(HumanSteps):
         super().__init__()
         self.input: ProjectInput | None = None
         self.returns = 0
+        self.panels_formed = 0
 
     def start(self, inp: ProjectInput) -> None:
         self.input = inp

@@ -13,6 +13,7 @@ from services.errors import Conflict, Invalid, NotFound
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
+from services.panels.models import Panel, PanelMember
 from services.projects.models import ProjectOrganisation, ProjectStatus, Stage, StandardProject
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
@@ -21,13 +22,17 @@ EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
 
 def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
     """Projects this principal may see: its organisations' own, those submitted to committees it
-    hosts or serves on, those under public consultation, and published standards."""
+    hosts or serves on, those it reviews on an expert panel, those under public consultation, and
+    published standards."""
     if principal.is_platform_admin:
         return select(StandardProject)
     orgs = list(principal.org_ids)
     taking_part = select(ProjectOrganisation.project_id).where(col(ProjectOrganisation.org_id).in_(orgs))
     hosting = select(Committee.id).where(col(Committee.org_id).in_(orgs))
     serving = select(CommitteeMember.committee_id).where(CommitteeMember.user_id == principal.user_id)
+    reviewing = select(Panel.project_id).join(PanelMember, PanelMember.panel_id == Panel.id).where(
+        PanelMember.user_id == principal.user_id
+    )
     return select(StandardProject).where(
         or_(
             col(StandardProject.id).in_(taking_part),
@@ -35,6 +40,7 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
             col(StandardProject.committee_id).in_(serving) & (StandardProject.status != ProjectStatus.draft),
             (StandardProject.stage == Stage.public_consultation) & (StandardProject.status == ProjectStatus.active),
             col(StandardProject.published_at).is_not(None),
+            col(StandardProject.id).in_(reviewing),
         )
     )
 

@@ -168,7 +168,7 @@ async def check_completion(
     completed with this very decision (a repeated request gets the same answer)."""
     task = await get_readable(session, principal, task_id)
     if task.state == TaskState.completed:
-        if task.decision == decision.model_dump() and task.completed_by_id == principal.user_id:
+        if task.decision == decision.model_dump(mode="json") and task.completed_by_id == principal.user_id:
             return task
         raise Conflict("this task has been completed already with another decision")
     if task.state not in ACTIVE_STATES:

@@ -34,7 +34,7 @@ async def run(wf: ProjectSteps) -> str:
 
 def _next_panel(wf: ProjectSteps) -> int:
     """A project that fails its demonstration comes back with a new panel; each has its own number."""
-    wf.panels_formed = getattr(wf, "panels_formed", 0) + 1
+    wf.panels_formed += 1
     return wf.panels_formed
 
 
