@@ -37,7 +37,8 @@ class CatalogueStatus(StrEnum):
 class CatalogueQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: str | None = Field(default=None, max_length=200, description="text in the Chinese or English title or the number")
+    q: str | None = Field(default=None, max_length=200,
+                          description="text in the Chinese or English title or in the number")
     type: StandardType | None = None
     domain: str | None = Field(default=None, max_length=64, description="a domain code, or a domain group's code")
     year: int | None = Field(default=None, ge=1900, le=2999, description="year of publication")

@@ -41,7 +41,9 @@ async def record_evaluation(session: AsyncSession, data: EvaluationCreate) -> Ev
     return evaluation
 
 
-async def list_for_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> list[EvaluationPublic]:
+async def list_for_project(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID
+) -> list[EvaluationPublic]:
     """The project's evaluations, oldest first, for whoever may read the project."""
     await projects.get_readable(session, principal, project_id)
     query = select(Evaluation).where(Evaluation.project_id == project_id).order_by(col(Evaluation.created_at))
