@@ -1,9 +1,9 @@
 """The decisions on publishing a standard and on its periodic review."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, PlainSerializer, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.catalogue.numbering import check_external_number
@@ -13,10 +13,6 @@ from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 from services.tasks.models import Task
 
-# Kept as an ISO string in the decision, so a repeated request compares equal to the stored one.
-IsoDate = Annotated[date, PlainSerializer(date.isoformat, return_type=str)]
-
-
 class ApprovePublication(DecisionForm):
     """Approve the standard for publication, or return it to drafting with reasons. A national or
     international standard is published with the number issued outside (`external_number`); the
@@ -24,7 +20,7 @@ class ApprovePublication(DecisionForm):
     when not given)."""
 
     decision: Literal["approve", "return"]
-    publication_date: IsoDate | None = None
+    publication_date: date | None = None
     external_number: str | None = Field(default=None, min_length=1, max_length=64)
     reasons: str = Field(default="", max_length=20_000)
 
