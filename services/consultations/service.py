@@ -67,14 +67,10 @@ def _latest(project_id: uuid.UUID):
 async def latest(session: AsyncSession, project_id: uuid.UUID, *, lock: bool = False) -> Consultation:
     """The project's current (most recent) consultation."""
     query = _latest(project_id)
-    consultation = await (_locked(session, query) if lock else _first(session, query))
+    consultation = await _locked(session, query) if lock else (await session.exec(query)).first()
     if consultation is None:
         raise NotFound("this project has not been put out for public consultation")
     return consultation
-
-
-async def _first(session: AsyncSession, query) -> Consultation | None:
-    return (await session.exec(query)).first()
 
 
 async def count_comments(session: AsyncSession, consultation_id: uuid.UUID, *, undisposed: bool = False) -> int:
@@ -102,9 +98,7 @@ async def add_comment(
     """Any signed-in user who can read the project comments while its consultation is open."""
     project = await projects.get_readable(session, principal, project_id)
     org_id = _commenting_org(principal, data.org_id)
-    consultation = await latest(session, project.id, lock=True)
-    if consultation.status != ConsultationStatus.open:
-        raise Conflict(f"the public consultation closed at {consultation.closed_at.isoformat()}; it takes no more comments")
+    consultation = await _open_for_comments(session, project.id)
     comment = ConsultationComment(
         **data.model_dump(exclude={"org_id"}), consultation_id=consultation.id, project_id=project.id,
         number=await _next_number(session, consultation.id), org_id=org_id, author_id=principal.user_id,
@@ -117,6 +111,15 @@ async def add_comment(
         data={"number": comment.number, "clause": comment.clause, "org_id": str(org_id)},
     )
     return await get_comment(session, principal, comment.id)
+
+
+async def _open_for_comments(session: AsyncSession, project_id: uuid.UUID) -> Consultation:
+    consultation = await _locked(session, _latest(project_id))
+    if consultation is None:
+        raise Conflict("this project is not under public consultation")
+    if consultation.status != ConsultationStatus.open:
+        raise Conflict(f"the public consultation closed at {consultation.closed_at.isoformat()}; it takes no more comments")
+    return consultation
 
 
 def _commenting_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:

@@ -72,6 +72,8 @@ async def submit_consultation_draft(stack, pid: str) -> dict:
     """Drafting: a discussion draft, then the consultation draft, submitted by the lead's proposer."""
     http, lead = stack.http, await stack.login("li.wei")
     submit = await only_task(stack, lead, pid, "submit_consultation_draft")
+    too_early = await comment(stack, "zhang.min", pid, "1", "范围过宽。")
+    assert too_early.status_code == 409 and "not under public consultation" in too_early.json()["detail"]
     discussion = (await upload(http, lead, pid, samples.markdown(), name="讨论稿.md")).json()
     draft = (await upload(http, await stack.login("zhang.min"), pid, samples.pdf(), label="consultation")).json()
     wrong = await http.post(f"/api/v1/tasks/{submit['id']}/complete", headers=lead,
