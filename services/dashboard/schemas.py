@@ -29,6 +29,7 @@ class TargetProgress(BaseModel):
     current: int
     percent: float
     met: bool
+    by_domain: list[CountRow]  # the current count by domain group
 
 
 class Dashboard(BaseModel):

@@ -1,6 +1,6 @@
 """Counts of projects by stage, type and domain, and progress against the plan's targets."""
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Select, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,17 +14,21 @@ from services.projects.models import ProjectStatus, Stage, StandardProject, Stan
 _COUNTED = StandardProject.status != ProjectStatus.draft
 _PUBLISHED = col(StandardProject.published_at).is_not(None)
 
-# A project "reached the pilot stage" when it is there or in a stage that only follows it.
-_PILOTED = col(StandardProject.stage).in_([Stage.pilot, Stage.evaluation, Stage.maintenance])
 
-# What each measure counts, among the counted projects.
-MEASURES: dict[Measure, ColumnElement[bool]] = {
-    Measure.local_and_group_published:
-        _PUBLISHED & col(StandardProject.standard_type).in_([StandardType.local, StandardType.group]),
-    Measure.national_international_led_or_joined:
-        _PUBLISHED & col(StandardProject.standard_type).in_([StandardType.national, StandardType.international]),
-    Measure.shanghai_standards: col(StandardProject.shanghai_standard).is_(True),
-    Measure.pilots: _PILOTED,
+def _projects(*where: ColumnElement[bool]) -> Select:
+    domain = col(StandardProject.domain)
+    return select(domain, func.count()).where(_COUNTED, *where).group_by(domain)
+
+
+# What each measure counts, by the domain of the project. A project counts as a pilot once it has
+# reached the pilot stage (it is there, or in a stage that only follows it).
+MEASURES: dict[Measure, Select] = {
+    Measure.local_and_group_published: _projects(
+        _PUBLISHED, col(StandardProject.standard_type).in_([StandardType.local, StandardType.group])),
+    Measure.national_international_led_or_joined: _projects(
+        _PUBLISHED, col(StandardProject.standard_type).in_([StandardType.national, StandardType.international])),
+    Measure.shanghai_standards: _projects(col(StandardProject.shanghai_standard).is_(True)),
+    Measure.pilots: _projects(col(StandardProject.stage).in_([Stage.pilot, Stage.evaluation, Stage.maintenance])),
 }
 
 
@@ -49,6 +53,7 @@ async def _grouped(session: AsyncSession, column) -> dict[str, int]:
 
 
 def _domain_groups(by_domain: dict[str, int]) -> list[DomainGroupCount]:
+    """Every group and domain of the framework, those with no project too."""
     groups = []
     for group in FRAMEWORK:
         rows = [CountRow(code=d.code, label_zh=d.name_zh, label_en=d.name_en, count=by_domain.get(d.code, 0))
@@ -64,10 +69,11 @@ async def target_progress(session: AsyncSession) -> list[TargetProgress]:
 
 
 async def _progress(session: AsyncSession, target: PlanTarget) -> TargetProgress:
-    query = select(func.count()).select_from(StandardProject).where(_COUNTED, MEASURES[Measure(target.measure)])
-    current = (await session.exec(query)).one()
+    by_domain = {domain: count for domain, count in (await session.exec(MEASURES[Measure(target.measure)])).all()}
+    current = sum(by_domain.values())
     return TargetProgress(
         plan_code=target.plan_code, key=target.key, label_zh=target.label_zh, label_en=target.label_en,
         measure=target.measure, target=target.target, deadline=target.deadline, current=current,
         percent=round(100 * current / target.target, 1) if target.target else 100.0, met=current >= target.target,
+        by_domain=[CountRow(**g.model_dump(exclude={"domains"})) for g in _domain_groups(by_domain)],
     )
