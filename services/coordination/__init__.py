@@ -1,0 +1,1 @@
+"""Coordination requests between organisations: sent, claimed, forwarded, answered, acknowledged."""

@@ -1,0 +1,57 @@
+"""Decisions on coordination tasks: answer or forward a request; acknowledge an answer."""
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import Field, PlainSerializer, model_validator
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.coordination.service import check_receiver
+from services.identity.permissions import Permission
+from services.tasks.forms import DecisionForm, TaskForm
+from services.tasks.models import Task
+
+# Decisions travel as JSON and are compared with what was stored, so the id dumps as a string.
+OrgId = Annotated[uuid.UUID, PlainSerializer(str, return_type=str)]
+
+
+class AnswerCoordination(DecisionForm):
+    """Answer the request, or forward it to the organisation that can (its coordinators get it)."""
+
+    decision: Literal["answer", "forward"]
+    answer: str = Field(default="", max_length=20_000)
+    to_org_id: OrgId | None = None
+    note: str = Field(default="", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _what_each_decision_needs(self) -> "AnswerCoordination":
+        if self.decision == "answer" and not self.answer:
+            raise ValueError("an answer needs the answer text")
+        if self.decision == "answer" and self.to_org_id is not None:
+            raise ValueError("to_org_id is for forwarding; an answer goes back to the sender")
+        if self.decision == "forward" and self.to_org_id is None:
+            raise ValueError("forwarding needs to_org_id, the organisation to forward to")
+        return self
+
+
+class AcknowledgeAnswer(DecisionForm):
+    """Mark the answer to your request as read."""
+
+    decision: Literal["acknowledge"]
+
+
+async def _forward_target_can_answer(session: AsyncSession, task: Task, form: AnswerCoordination) -> None:
+    if form.decision == "forward":
+        await check_receiver(session, form.to_org_id, holder=task.candidate_org_id, field="to_org_id")
+
+
+COORDINATION_FORMS = [
+    TaskForm(
+        kind="answer_coordination", form=AnswerCoordination, permission=Permission.COORDINATION_ANSWER,
+        title_zh="答复协调事项", title_en="Answer the coordination request", precondition=_forward_target_can_answer,
+    ),
+    TaskForm(
+        kind="coordination_answered", form=AcknowledgeAnswer, permission=Permission.COORDINATION_SEND,
+        title_zh="协调事项已答复", title_en="Your coordination request was answered",
+    ),
+]

@@ -1,0 +1,28 @@
+"""A test-only workflow that runs the pilot stage on its own, as the project's workflow will once
+publication leads there. Kept apart from the tests so the workflow sandbox imports only workflow code."""
+
+from temporalio import workflow
+
+from workflows.human import ProjectSteps
+from workflows.models import ProjectInput, TaskDecision
+from workflows.stages import pilot
+
+
+@workflow.defn
+class PilotHarness(ProjectSteps):
+    """Runs `pilot.run` for a submitted project and returns the stage's summary."""
+
+    @workflow.run
+    async def run(self, inp: ProjectInput) -> dict:
+        self.start(inp)
+        summary = await pilot.run(self)
+        await self.finish()
+        return summary
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        return await self.take_decision(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        self.check_decision(decision)
