@@ -99,7 +99,8 @@ async def check_receiver(session: AsyncSession, org_id: uuid.UUID, *, holder: uu
     if org is None:
         raise Invalid(f"there is no organisation {org_id}", field=field)
     if org_id == holder:
-        raise Invalid(f"the request is with {org.code} already", field=field)
+        raise Invalid(f"{org.code} is where the request comes from or stands now; name another organisation",
+                      field=field)
     query = select(Membership.id).where(Membership.org_id == org_id, Membership.role == Role.coordinator.value)
     if (await session.exec(query)).first() is None:
         raise Invalid(f"{org.code} has no coordinator to answer requests", field=field)
