@@ -42,9 +42,10 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     await env.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's test server: timers of days and years pass as fast as the workflow lets them."""
+    """Temporal's test server, one per test: timers of days and years pass as fast as the workflow
+    lets them, and no workflow left waiting by one test can hold back the clock of another."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=pydantic_data_converter,
