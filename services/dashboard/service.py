@@ -7,8 +7,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.dashboard.labels import STAGE_LABELS, TYPE_LABELS
 from services.dashboard.models import Measure, PlanTarget
 from services.dashboard.schemas import CountRow, Dashboard, DomainGroupCount, TargetProgress
+from services.pilots.models import PilotSite
 from services.projects.domains import FRAMEWORK
-from services.projects.models import ProjectStatus, Stage, StandardProject, StandardType
+from services.projects.models import ProjectStatus, StandardProject, StandardType
 
 # Drafts are private to their organisation; everything past them is counted.
 _COUNTED = StandardProject.status != ProjectStatus.draft
@@ -20,15 +21,15 @@ def _projects(*where: ColumnElement[bool]) -> Select:
     return select(domain, func.count()).where(_COUNTED, *where).group_by(domain)
 
 
-# What each measure counts, by the domain of the project. A project counts as a pilot once it has
-# reached the pilot stage (it is there, or in a stage that only follows it).
+# What each measure counts, by the domain of the project. A pilot is a site trying a standard out,
+# whatever became of it.
 MEASURES: dict[Measure, Select] = {
     Measure.local_and_group_published: _projects(
         _PUBLISHED, col(StandardProject.standard_type).in_([StandardType.local, StandardType.group])),
     Measure.national_international_led_or_joined: _projects(
         _PUBLISHED, col(StandardProject.standard_type).in_([StandardType.national, StandardType.international])),
     Measure.shanghai_standards: _projects(col(StandardProject.shanghai_standard).is_(True)),
-    Measure.pilots: _projects(col(StandardProject.stage).in_([Stage.pilot, Stage.evaluation, Stage.maintenance])),
+    Measure.pilots: _projects().join(PilotSite, col(PilotSite.project_id) == col(StandardProject.id)),
 }
 
 

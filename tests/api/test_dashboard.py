@@ -1,6 +1,10 @@
 """The dashboard's counts and plan targets, and a project's timeline, over HTTP."""
 
-from tests.helpers import create_proposal, inbox
+import uuid
+
+from services.db import transaction
+from services.pilots.service import enrol_site
+from tests.helpers import create_proposal, inbox, org_id
 
 
 async def dashboard(stack, headers: dict) -> dict:
@@ -50,6 +54,24 @@ async def test_plan_targets_of_2023_with_progress(stack):
         assert target["percent"] == round(100 * target["current"] / target["target"], 1)
         assert target["met"] == (target["current"] >= target["target"])
         assert sum(g["count"] for g in target["by_domain"]) == target["current"]
+
+
+async def test_pilots_are_counted_by_site_and_by_the_domain_of_their_standard(stack, sessions):
+    proposer, officer = await stack.login("li.wei"), await stack.login("lin.tao")
+    project = await create_proposal(stack.http, proposer, domain="governance.public_safety")
+    assert (await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)).status_code == 200
+    before = next(t for t in (await dashboard(stack, officer))["targets"] if t["measure"] == "pilots")
+    districts = [uuid.UUID(await org_id(stack.http, officer, code)) for code in ("PUDONG", "XUHUI")]
+    # Two districts host pilots of the standard (enrolled as the pilot stage does it).
+    async with transaction(sessions) as session:
+        for district in districts:
+            await enrol_site(session, uuid.UUID(project["id"]), district, f"pilot-{project['id']}-{district}",
+                             uuid.UUID(project["proposer_id"]))
+
+    after = next(t for t in (await dashboard(stack, officer))["targets"] if t["measure"] == "pilots")
+    assert after["current"] == before["current"] + 2
+    assert count(after["by_domain"], "governance") == count(before["by_domain"], "governance") + 2
+    assert after["percent"] == round(100 * after["current"] / 50, 1)
 
 
 async def test_the_dashboard_needs_a_signed_in_user(stack):
