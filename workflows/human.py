@@ -108,6 +108,10 @@ class HumanSteps:
         return self._decisions[task_id]
 
     async def finish(self) -> None:
+        """End this run: tasks still open (an escalation nobody acknowledged) are cancelled, since no
+        workflow will wait for them any more."""
+        if self._open:
+            await self.write(cancel=list(self._open))
         self._finished = True
         self._idle = True
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -60,7 +60,7 @@ class ProjectWorkflow(ProjectSteps):
     async def _maintain(self, since: datetime) -> None:
         if await maintenance.run(self, since) != "confirm":
             return
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.finish()
         workflow.continue_as_new(self.input.model_copy(update={
             "review_since": workflow.now(), "review_cycle": self.input.review_cycle + 1,
         }))

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     EVALUATION_SCORE = "evaluation:score"
     REVIEW_DECIDE = "review:decide"
     MEMBERS_MANAGE = "members:manage"
+    ESCALATION_ACKNOWLEDGE = "escalation:acknowledge"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.NUMBER_ASSIGN,
             Permission.PILOT_ENROL,
             Permission.REVIEW_DECIDE,
+            Permission.ESCALATION_ACKNOWLEDGE,
         }
     ),
     Role.committee_member: frozenset({Permission.BALLOT_VOTE}),
@@ -57,7 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.pilot_lead: frozenset({Permission.PILOT_RUN}),
     Role.coordinator: frozenset({Permission.COORDINATION_SEND, Permission.COORDINATION_ANSWER}),
     Role.evaluator: frozenset({Permission.EVALUATION_SCORE}),
-    Role.admin: frozenset({Permission.MEMBERS_MANAGE}),
+    Role.admin: frozenset({Permission.MEMBERS_MANAGE, Permission.ESCALATION_ACKNOWLEDGE}),
 }
 
 
