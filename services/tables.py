@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from services.audit.models import AuditEvent
+from services.ballots.models import Ballot
 from services.catalogue.models import NumberSequence, Publication, PublishingAuthority
 from services.committees.models import Committee, CommitteeMember
 from services.coordination.models import CoordinationEvent, CoordinationRequest
@@ -23,7 +24,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "Notification", "PlanTarget",
     "Consultation", "ConsultationComment", "DraftVersion",
-    "AppliedStep", "AuditEvent", "Committee", "CommitteeMember", "Membership", "Organisation",
+    "AppliedStep", "AuditEvent", "Ballot", "Committee", "CommitteeMember", "Membership", "Organisation",
     "Panel", "PanelMember", "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
     "Evaluation", "NumberSequence", "Publication", "PublishingAuthority",
     "CoordinationEvent", "CoordinationRequest", "PilotReport", "PilotSite",

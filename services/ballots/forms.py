@@ -1,0 +1,21 @@
+"""The decision a committee member gives on a ballot task."""
+
+from typing import Literal
+
+from services.identity.permissions import Permission
+from services.tasks.forms import DecisionForm, TaskForm
+
+
+class CastVote(DecisionForm):
+    """Vote on the ballot: approve, disapprove or abstain (each a vote cast), or recuse yourself,
+    which leaves you out of the eligible members."""
+
+    decision: Literal["approve", "disapprove", "abstain", "recuse"]
+
+
+BALLOT_FORMS = [
+    TaskForm(
+        kind="ballot_vote", form=CastVote, permission=Permission.BALLOT_VOTE,
+        title_zh="委员投票", title_en="Vote in the committee ballot",
+    ),
+]
