@@ -1,0 +1,128 @@
+"""What every working page shares: its route class (a refusal becomes a page in the reader's language,
+a signed-out reader goes to the sign-in page), its database session, and the page renderer."""
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.web.i18n import language
+from api.web.page_text import TEXT, Translator
+from api.web.render import render
+from api.web.session import SAFE_METHODS
+from services.db import transaction
+from services.errors import DomainError, Unauthorized
+from services.identity.permissions import Permission
+from services.identity.principal import Principal
+
+# The platform serves Shanghai: times are shown in China Standard Time, whatever the server's zone.
+CHINA = timezone(timedelta(hours=8))
+
+
+class PageRoute(APIRoute):
+    """A page that cannot be shown says why, as a page; a signed-out reader is sent to sign in."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except Unauthorized as exc:
+                if request.method in SAFE_METHODS:
+                    return RedirectResponse(f"/login?next={quote(_here(request), safe='/')}", status_code=303)
+                return refusal(request, exc)
+            except DomainError as exc:
+                return refusal(request, exc)
+
+        return page_handler
+
+
+def _here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+async def page_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Commits before the response leaves (function scope), so the page a redirect leads to already
+    sees the change; rolls back when the page shows a refusal instead of the work being done."""
+    async with transaction(request.app.state.sessions) as session:
+        yield session
+        if getattr(request.state, "refused", False):
+            await session.rollback()
+
+
+PageSession = Annotated[AsyncSession, Depends(page_session, scope="function")]
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """The signed-in reader of a public page, or None; a public page is only ever read (GET)."""
+    try:
+        return await request.app.state.authenticator.principal(request, None)
+    except Unauthorized:
+        return None
+
+
+# A dependency, so its own short transaction ends before the page's session begins: on SQLite a
+# second transaction opened while the page's is open would wait for it.
+OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
+
+
+def refusal(request: Request, exc: DomainError, principal: Principal | None = None) -> HTMLResponse:
+    request.state.refused = True
+    return page(request, "error.html", principal, status_code=exc.status_code, message=exc.message,
+                status=exc.status_code, signed_out=isinstance(exc, Unauthorized))
+
+
+def page(request: Request, template: str, principal: Principal | None, status_code: int = 200,
+         **context: object) -> HTMLResponse:
+    lang = language(request)
+    return render(
+        request, template, status_code=status_code, t=Translator(lang), principal=principal,
+        may_propose=bool(principal and principal.orgs_with(Permission.PROJECT_PROPOSE)),
+        notice=_notice(request), when=local_time, day=local_day, **context,
+    )
+
+
+def _notice(request: Request) -> str | None:
+    """Only words of our own table are shown, never text from the address."""
+    key = f"notice.{request.query_params.get('notice', '')}"
+    return key if key in TEXT else None
+
+
+def go(path: str, notice: str | None = None, **params: str) -> RedirectResponse:
+    """After a form went through: the next page (303 so the browser GETs it), with what to say."""
+    query = {**params, **({"notice": notice} if notice else {})}
+    return RedirectResponse(path + (f"?{urlencode(query)}" if query else ""), status_code=303)
+
+
+def typed(values: dict[str, list[str]]) -> Callable[[str], str]:
+    """What the reader typed into one field, for a form shown again."""
+    return lambda name: (values.get(name) or [""])[0]
+
+
+def local_time(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return local_time(value)[:10]
+    return value.isoformat()
+
+
+def is_overdue(due_at: datetime | None, active: bool) -> bool:
+    if due_at is None or not active:
+        return False
+    aware = due_at if due_at.tzinfo else due_at.replace(tzinfo=UTC)
+    return aware < datetime.now(UTC)

@@ -1,0 +1,134 @@
+"""The start page and the inbox: the reader's tasks, filtered and paged, with claim and give-back."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.deps import PrincipalDep
+from api.web.pages_common import PageRoute, PageSession, go, is_overdue, optional_principal, page
+from services.errors import Invalid, NotFound
+from services.identity.principal import Principal
+from services.projects import service as projects
+from services.projects.models import StandardProject
+from services.tasks import service as tasks
+from services.tasks.models import ACTIVE_STATES, TaskState
+from services.tasks.registry import FORMS
+from services.tasks.schemas import TaskFilter, TaskPublic
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    task: TaskPublic
+    project: StandardProject | None
+    holder: str | tuple[str, str]  # "me", "person", or the (organisation code, role) it is offered to
+    overdue: bool
+    may_claim: bool
+    may_unclaim: bool
+
+
+@router.get("/")
+async def home(request: Request) -> Response:
+    """The signed-in reader's inbox; the sign-in page for anyone else."""
+    if await optional_principal(request) is None:
+        return RedirectResponse("/login?next=/inbox", status_code=303)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/inbox")
+async def inbox(
+    request: Request, session: PageSession, principal: PrincipalDep,
+    assigned: Literal["any", "me", "candidate"] = "any", kind: str = "", overdue: bool = False, cursor: str = "",
+) -> HTMLResponse:
+    """Tasks assigned to the reader and offered to their roles, soonest due first."""
+    try:
+        flt = TaskFilter(assigned=assigned, kind=kind or None, overdue=overdue, cursor=cursor or None, limit=PAGE_SIZE)
+    except ValidationError as exc:
+        raise Invalid(f"this inbox filter cannot be used: {exc.errors()[0]['msg']}") from exc
+    found = await tasks.list_tasks(session, principal, flt)
+    rows = await inbox_rows(session, principal, found.items)
+    filters = {"assigned": assigned, "kind": kind, "overdue": "1" if overdue else ""}
+    return page(request, "inbox.html", principal, rows=rows, filters=filters, paged=bool(cursor),
+                first_url=_inbox_url(filters), next_url=found.next_cursor and _inbox_url(filters, found.next_cursor),
+                kinds=sorted(FORMS.values(), key=lambda f: f.kind))
+
+
+def _inbox_url(filters: dict[str, str], cursor: str = "") -> str:
+    query = {k: v for k, v in {**filters, "cursor": cursor}.items() if v}
+    return "/inbox" + (f"?{urlencode(query)}" if query else "")
+
+
+async def inbox_rows(session: AsyncSession, principal: Principal, items: list[TaskPublic]) -> list[InboxRow]:
+    titles = await readable_projects(session, principal, {i.project_id for i in items if i.project_id})
+    return [
+        InboxRow(
+            task=item, project=titles.get(item.project_id), holder=_holder(principal, item),
+            overdue=is_overdue(item.due_at, item.state in ACTIVE_STATES),
+            may_claim=may_claim(principal, item), may_unclaim=may_unclaim(principal, item),
+        )
+        for item in items
+    ]
+
+
+async def readable_projects(
+    session: AsyncSession, principal: Principal, ids: set[uuid.UUID]
+) -> dict[uuid.UUID, StandardProject]:
+    """The projects of these ids the reader may open; a task can belong to one they may not."""
+    found = {}
+    for project_id in ids:
+        try:
+            found[project_id] = await projects.get_readable(session, principal, project_id)
+        except NotFound:
+            continue
+    return found
+
+
+def _holder(principal: Principal, task: TaskPublic) -> str | tuple[str, str]:
+    if task.assignee_id == principal.user_id:
+        return "me"
+    if task.assignee_id is not None or task.candidate_org_id is None:
+        return "person"
+    code = next((m.org_code for m in principal.memberships if m.org_id == task.candidate_org_id), "")
+    return code, task.candidate_role or ""
+
+
+def may_claim(principal: Principal, task: TaskPublic) -> bool:
+    return (task.state == TaskState.open and task.assignee_id is None
+            and (task.candidate_org_id, task.candidate_role) in principal.candidate_slots)
+
+
+def may_unclaim(principal: Principal, task: TaskPublic) -> bool:
+    return task.state == TaskState.claimed and task.assignee_id == principal.user_id and task.candidate_org_id is not None
+
+
+@router.post("/tasks/{task_id}/claim")
+async def claim(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+    """Take a task offered to one of the reader's roles, then go back where the button was."""
+    await tasks.claim(session, principal, task_id)
+    path, query = await _back(request, f"/tasks/{task_id}")
+    return go(path, "claimed", **query)
+
+
+@router.post("/tasks/{task_id}/unclaim")
+async def unclaim(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+    """Give a claimed task back to everyone it is offered to."""
+    await tasks.unclaim(session, principal, task_id)
+    path, query = await _back(request, f"/tasks/{task_id}")
+    return go(path, "unclaimed", **query)
+
+
+async def _back(request: Request, default: str) -> tuple[str, dict[str, str]]:
+    """The page the button was on (its "back" field), when it is a page of this site, with its query."""
+    back = (await request.form()).get("back")
+    if not (isinstance(back, str) and back.startswith("/") and not back.startswith("//") and "\\" not in back):
+        return default, {}
+    path, _, query = back.partition("?")
+    return path, {k: v for k, v in parse_qsl(query) if k != "notice"}

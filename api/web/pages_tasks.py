@@ -1,0 +1,127 @@
+"""A task's page: what it is about, and the form its kind's decision model asks for. A decision goes
+through api/pipeline.py's complete_task, exactly as `POST /api/v1/tasks/{id}/complete` does."""
+
+import uuid
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.datastructures import FormData
+
+from api import pipeline
+from api.deps import PrincipalDep, TemporalDep
+from api.web.decision_form import Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values
+from api.web.i18n import language
+from api.web.page_text import Translator
+from api.web.pages_common import PageRoute, PageSession, go, is_overdue, page
+from api.web.pages_inbox import may_claim, may_unclaim, readable_projects
+from api.web.task_options import OFFERED, context_rows, options_for
+from services.db import transaction
+from services.errors import Conflict, Forbidden, Invalid
+from services.identity.principal import Principal
+from services.tasks import service as tasks
+from services.tasks.models import ACTIVE_STATES, Task, TaskState
+from services.tasks.registry import form_for
+from services.tasks.schemas import TaskPublic
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+SHOWN_REFUSALS = (Conflict, Invalid)  # a decision the workflow or a form check refused: say why on the form
+
+
+@router.get("/tasks/{task_id}")
+async def task_page(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
+    """One task: its project, its context, and the decision form when the reader may decide it."""
+    task = await tasks.get_readable(session, principal, task_id)
+    return await _task_view(request, session, principal, task)
+
+
+@router.post("/tasks/{task_id}")
+async def decide(
+    task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
+) -> Response:
+    """Complete the task with the form's decision; a refusal shows the form again with the reasons."""
+    data = await request.form()
+    fields = form_fields(form_for(await _kind(request, principal, task_id)).form, OFFERED)
+    body, problems = body_from_form(fields, data)
+    status = 422
+    if not problems:
+        try:
+            await pipeline.complete_task(request.app.state.sessions, client, principal, task_id, body)
+            return go("/inbox", "task_done")
+        except RequestValidationError as exc:
+            problems = problems_from_pydantic(list(exc.errors()), skip=1)
+        except SHOWN_REFUSALS as exc:
+            problems, status = [Problem((exc.field,) if exc.field else (), exc.message)], exc.status_code
+    request.state.refused = True
+    task = await tasks.get_readable(session, principal, task_id)
+    return await _task_view(request, session, principal, task, status, problems, data)
+
+
+async def _kind(request: Request, principal: Principal, task_id: uuid.UUID) -> str:
+    # A transaction of its own, closed before the decision goes to Temporal: the workflow's activity
+    # writes the outcome, and on SQLite an open transaction here would keep it waiting.
+    async with transaction(request.app.state.sessions) as session:
+        return (await tasks.get_readable(session, principal, task_id)).kind
+
+
+async def _task_view(
+    request: Request, session: AsyncSession, principal: Principal, task: Task, status: int = 200,
+    problems: list[Problem] | None = None, data: FormData | None = None,
+) -> HTMLResponse:
+    t = Translator(language(request))
+    decision = form_for(task.kind)
+    why_not = _why_not(principal, task)
+    options = {} if why_not else await options_for(session, principal, task, set(decision.form.model_fields), t)
+    public = tasks.to_public(task)
+    projects = await readable_projects(session, principal, {task.project_id} if task.project_id else set())
+    return page(
+        request, "task.html", principal, status_code=status, task=public, project=projects.get(task.project_id),
+        context=await context_rows(session, principal, task, t), why_not=why_not,
+        fields=form_fields(decision.form, set(options)) if not why_not else [], options=options,
+        values=submitted_values(data), problems=problems or [], describe=describer(t),
+        choice=_choice_label(t, task.kind), overdue=is_overdue(task.due_at, task.state in ACTIVE_STATES),
+        may_claim=may_claim(principal, public), may_unclaim=may_unclaim(principal, public),
+        decided=_decided_rows(public, t) if task.decision else [],
+    )
+
+
+def _why_not(principal: Principal, task: Task) -> str | None:
+    """None when the reader may decide the task now; otherwise what the page says instead of a form."""
+    if task.state not in ACTIVE_STATES:
+        return "closed"
+    if task.state == TaskState.claimed and task.assignee_id != principal.user_id:
+        return "held_by_other"
+    try:
+        tasks.check_may_act(principal, task)
+    except Forbidden:
+        return "not_offered"
+    return None
+
+
+def _choice_label(t: Translator, kind: str) -> Callable[[str], str]:
+    return lambda value: t.maybe(f"choice.{kind}.{value}", t.maybe(f"choice.{value}", value))
+
+
+def _decided_rows(task: TaskPublic, t: Translator) -> list[tuple[str, str]]:
+    """The recorded decision, field by field, in words."""
+    choice = _choice_label(t, task.kind)
+    rows = []
+    for name, value in (task.decision or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        shown = choice(value) if isinstance(value, str) and name in ("decision", "conflicts") else value
+        rows.append((t.maybe(f"field.{name}", name), _plain(shown, t)))
+    return rows
+
+
+def _plain(value: object, t: Translator) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{t.maybe('field.' + k, k)}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return t("yes") if value else t("no")
+    return str(value)
+

@@ -1,0 +1,285 @@
+"""The working pages over HTTP, as a browser uses them: signed in through the sign-in form, every
+change made by posting the page's own forms with its CSRF token, in Chinese and in English."""
+
+import asyncio
+import re
+
+import httpx
+from starlette.datastructures import FormData
+
+from api.web.decision_form import body_from_form, describer, form_fields
+from api.web.page_text import Translator
+from api.web.task_options import OFFERED
+from services.demo import DEMO_PASSWORD
+from services.tasks.registry import FORMS, parse_decision
+from tests.helpers import PROPOSAL, committee_id
+from tests.oidc.browser import forms_of, hidden_field
+
+
+async def sign_in(http: httpx.AsyncClient, username: str, lang: str) -> None:
+    page = await http.get(f"/login?lang={lang}")
+    signed_in = await http.post(
+        "/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": hidden_field(page, "csrf_token")}
+    )
+    assert signed_in.status_code == 303, signed_in.text
+
+
+async def post_form(http: httpx.AsyncClient, page: httpx.Response, action: str, **fields) -> httpx.Response:
+    """Posts the page's form for `action` with its hidden fields (the CSRF token) and these values."""
+    form = next(f for f in forms_of(page) if f["action"] == action)
+    hidden = {k: v for k, v in form["fields"].items() if k == "csrf_token" or k == "back"}
+    return await http.post(action, data={**hidden, **fields})
+
+
+def task_ids(page: httpx.Response, kind: str) -> list[str]:
+    return re.findall(rf'data-task="([0-9a-f-]+)" data-kind="{kind}"', page.text)
+
+
+async def propose(http: httpx.AsyncClient, title_zh: str, title_en: str) -> str:
+    """li.wei's proposal through /projects/new; the new project's id."""
+    form = await http.get("/projects/new")
+    assert form.status_code == 200, form.text
+    created = await post_form(
+        http, form, "/projects/new", **{**PROPOSAL, "title_zh": title_zh, "title_en": title_en},
+        committee_id=await committee_id(http, {}),
+    )
+    assert created.status_code == 303, created.text
+    return re.fullmatch(r"/projects/([0-9a-f-]+)\?notice=created", created.headers["location"]).group(1)
+
+
+async def test_signed_out_readers_go_to_the_sign_in_page_and_the_catalogue_is_public(stack):
+    http = stack.http
+    home = await http.get("/")
+    assert home.status_code == 303 and home.headers["location"] == "/login?next=/inbox"
+    inbox = await http.get("/inbox?assigned=me")
+    assert inbox.status_code == 303 and inbox.headers["location"] == "/login?next=/inbox%3Fassigned%3Dme"
+    login = await http.get(inbox.headers["location"])
+    assert hidden_field(login, "next") == "/inbox?assigned=me"
+    for lang, words in (("zh", ["标准目录", "全部类型", "搜索"]), ("en", ["Catalogue of standards", "Every type", "Search"])):
+        catalogue = await http.get(f"/catalogue?lang={lang}")
+        assert catalogue.status_code == 200 and all(w in catalogue.text for w in words), catalogue.text
+    missing = await http.get("/catalogue/00000000-0000-4000-8000-000000000000?lang=en")
+    assert missing.status_code == 404 and "Not found" in missing.text
+
+    await sign_in(http, "li.wei", "en")
+    home = await http.get("/")
+    assert home.status_code == 303 and home.headers["location"] == "/inbox"
+
+
+async def test_a_proposal_goes_through_the_forms_from_proposer_to_secretary_and_back(stack):
+    http = stack.http
+    await sign_in(http, "li.wei", "en")
+    form = await http.get("/projects/new")
+    assert "Title in Chinese" in form.text and "Foundations" in form.text and "Data base" in form.text
+    assert "Technical Committee on City Digital Transformation" in form.text and "Group standard" in form.text
+    incomplete = await post_form(http, form, "/projects/new", title_zh="只有标题", title_en="Only a title")
+    assert incomplete.status_code == 422
+    assert "Scope: is required" in incomplete.text and "Type of standard: is required" in incomplete.text
+    assert 'value="只有标题"' in incomplete.text, "what was typed is shown again"
+
+    pid = await propose(http, "智能网联汽车 路侧感知数据接口", "Connected vehicles — roadside perception data interface")
+    project = await http.get(f"/projects/{pid}?notice=created")
+    assert "Connected vehicles — roadside perception data interface" in project.text
+    assert "The proposal is saved as a draft" in project.text and "draft" in project.text
+    assert "Submit the proposal" in project.text and "Edit the proposal" in project.text
+    submitted = await post_form(http, project, f"/projects/{pid}/submit")
+    assert submitted.status_code == 303 and submitted.headers["location"] == f"/projects/{pid}?notice=submitted"
+    project = await http.get(submitted.headers["location"])
+    assert "Committee review" in project.text and "Submit the proposal" not in project.text
+    assert 'data-action="project.submitted"' in project.text and "Proposal submitted" in project.text
+
+    await sign_in(http, "wang.fang", "zh")
+    inbox = await http.get("/inbox")
+    [task_id] = task_ids(inbox, "screen_proposal")
+    assert "立项初审" in inbox.text and "智能网联汽车 路侧感知数据接口" in inbox.text and "待办理" in inbox.text
+    task = await http.get(f"/tasks/{task_id}")
+    assert task.status_code == 200
+    for choice in ("受理，提交委员会投票", "退回修改", "不予立项"):
+        assert choice in task.text
+    assert 'type="radio" name="decision" value="return"' in task.text and 'name="reasons"' in task.text
+
+    refused = await post_form(http, task, f"/tasks/{task_id}", decision="return")
+    assert refused.status_code == 422 and "reasons are required to return a proposal" in refused.text
+    assert 'value="return" checked' in refused.text
+    returned = await post_form(http, task, f"/tasks/{task_id}", decision="return", reasons="请列出路侧数据集。")
+    assert returned.status_code == 303 and returned.headers["location"] == "/inbox?notice=task_done"
+    after = await http.get(returned.headers["location"])
+    assert "任务已办理" in after.text and task_ids(after, "screen_proposal") == []
+    done = await http.get(f"/tasks/{task_id}")
+    assert "已完成" in done.text and "退回修改" in done.text and "请列出路侧数据集。" in done.text
+
+    await sign_in(http, "li.wei", "en")
+    inbox = await http.get("/inbox")
+    [revise_id] = task_ids(inbox, "revise_proposal")
+    assert "Revise the proposal" in inbox.text
+    revise = await http.get(f"/tasks/{revise_id}")
+    assert "Reasons given" in revise.text and "请列出路侧数据集。" in revise.text
+    assert "Resubmit" in revise.text and "Withdraw" in revise.text
+    project = await http.get(f"/projects/{pid}")
+    assert "returned for revision" in project.text and "Resubmit the proposal" in project.text
+    assert "Returned for revision" in project.text, "the timeline names the return"
+
+
+async def test_an_accepted_proposal_puts_the_ballot_form_in_each_members_inbox(stack):
+    http = stack.http
+    await sign_in(http, "li.wei", "zh")
+    pid = await propose(http, "城市公共充电设施 数据共享规范", "Public charging facilities — data sharing specification")
+    await post_form(http, await http.get(f"/projects/{pid}"), f"/projects/{pid}/submit")
+
+    await sign_in(http, "wang.fang", "en")
+    inbox = await http.get("/inbox?kind=screen_proposal")
+    assert "Screen the proposal" in inbox.text and "Public charging facilities — data sharing specification" in inbox.text
+    [task_id] = set(task_ids(inbox, "screen_proposal")) & await _task_ids_of(http, pid)
+    task = await http.get(f"/tasks/{task_id}")
+    assert "Accept for the committee&#39;s ballot" in task.text and "Return for revision" in task.text
+    accepted = await post_form(http, task, f"/tasks/{task_id}", decision="accept")
+    assert accepted.status_code == 303, accepted.text
+
+    await sign_in(http, "chen.jie", "zh")
+    inbox = await http.get("/inbox")
+    [vote_id] = set(task_ids(inbox, "ballot_vote")) & await _task_ids_of(http, pid)
+    assert "委员投票" in inbox.text and "城市公共充电设施 数据共享规范" in inbox.text
+    vote = await http.get(f"/tasks/{vote_id}")
+    for choice in ("赞成", "反对", "弃权", "回避"):
+        assert choice in vote.text
+    assert "投票事项" in vote.text and "新工作项目立项" in vote.text
+    cast = await post_form(http, vote, f"/tasks/{vote_id}", decision="approve")
+    assert cast.status_code == 303
+    assert "赞成" in (await http.get(f"/tasks/{vote_id}")).text
+
+
+async def _task_ids_of(http: httpx.AsyncClient, project_id: str) -> set[str]:
+    """The ids of the reader's tasks on one project (the inbox holds other tests' tasks too)."""
+    project = await http.get(f"/projects/{project_id}")
+    return set(re.findall(r'href="/tasks/([0-9a-f-]+)"', project.text))
+
+
+async def test_forms_need_their_csrf_token_and_other_organisations_cannot_open_a_draft(stack):
+    http = stack.http
+    await sign_in(http, "li.wei", "en")
+    pid = await propose(http, "无 CSRF 测试", "Without a CSRF token")
+    forged = await http.post(f"/projects/{pid}/submit")
+    assert forged.status_code == 403 and "CSRF" in forged.text and "Not allowed" in forged.text
+    forged_new = await http.post("/projects/new", data={**PROPOSAL, "title_zh": "伪造", "title_en": "Forged"})
+    assert forged_new.status_code == 403
+    assert "Forged" not in (await http.get("/projects")).text
+    project = await http.get(f"/projects/{pid}")
+    assert "draft" in project.text and "Submit the proposal" in project.text, "nothing was submitted"
+
+    await sign_in(http, "zhang.min", "zh")
+    hidden = await http.get(f"/projects/{pid}")
+    assert hidden.status_code == 404 and "未找到" in hidden.text and "Without a CSRF token" not in hidden.text
+    assert (await http.get(f"/projects/{pid}/edit")).status_code == 404
+    assert "无 CSRF 测试" not in (await http.get("/projects")).text
+
+
+async def test_the_inbox_filters_pages_and_lets_a_secretary_claim_and_give_back(stack, monkeypatch):
+    http = stack.http
+    await sign_in(http, "li.wei", "en")
+    for n in (1, 2):
+        pid = await propose(http, f"分页测试 {n}", f"Paging test {n}")
+        await post_form(http, await http.get(f"/projects/{pid}"), f"/projects/{pid}/submit")
+
+    await sign_in(http, "wang.fang", "en")
+    inbox = await http.get("/inbox?assigned=candidate&kind=screen_proposal")
+    assert "Offered to my roles" in inbox.text and "SDCIA · Secretary" in inbox.text
+    task_id = task_ids(inbox, "screen_proposal")[0]
+    claimed = await post_form(http, inbox, f"/tasks/{task_id}/claim")
+    assert claimed.status_code == 303
+    assert claimed.headers["location"] == "/inbox?assigned=candidate&kind=screen_proposal&notice=claimed"
+    mine = await http.get("/inbox?assigned=me&notice=claimed")
+    assert "Claimed: the task is yours now." in mine.text and task_ids(mine, "screen_proposal") == [task_id]
+    assert "Give back" in mine.text and ">me<" in mine.text
+    given_back = await post_form(http, mine, f"/tasks/{task_id}/unclaim")
+    assert given_back.headers["location"] == "/inbox?assigned=me&notice=unclaimed"
+    assert task_ids(await http.get("/inbox?assigned=me"), "screen_proposal") == []
+    again = await http.post(f"/tasks/{task_id}/unclaim", data={"csrf_token": hidden_field(inbox, "csrf_token")})
+    assert again.status_code == 409 and "only the person holding a claimed task can give it back" in again.text
+
+    monkeypatch.setattr("api.web.pages_inbox.PAGE_SIZE", 1)
+    first = await http.get("/inbox?kind=screen_proposal&lang=zh")
+    [on_first] = task_ids(first, "screen_proposal")
+    next_url = re.search(r'<a rel="next" href="([^"]+)">下一页</a>', first.text).group(1).replace("&amp;", "&")
+    second = await http.get(next_url)
+    assert task_ids(second, "screen_proposal") != [on_first] and "第一页" in second.text
+    overdue = await http.get("/inbox?overdue=1")
+    assert overdue.status_code == 200 and 'name="overdue" value="1" checked' in overdue.text
+
+
+async def test_projects_notifications_and_dashboard_in_both_languages(stack):
+    http = stack.http
+    await sign_in(http, "li.wei", "zh")
+    pid = await propose(http, "双语页面测试 项目", "Pages in two languages")
+    await post_form(http, await http.get(f"/projects/{pid}"), f"/projects/{pid}/submit")
+    projects = await http.get("/projects")
+    assert "双语页面测试 项目" in projects.text and "立项" in projects.text and "团体标准" in projects.text
+    projects = await http.get("/projects?lang=en")
+    assert "Pages in two languages" in projects.text and "Committee review" in projects.text
+
+    await sign_in(http, "wang.fang", "zh")
+    notices = await _notifications_about(http, "双语页面测试 项目")
+    assert "新任务" in notices.text and "条未读" in notices.text
+    notification_id = re.search(r'data-notification="([0-9a-f-]+)"', notices.text).group(1)
+    read = await post_form(http, notices, f"/notifications/{notification_id}/read")
+    assert read.status_code == 303 and "标为已读" not in _item(await http.get("/notifications"), notification_id)
+    english = await http.get("/notifications?lang=en&unread=1")
+    assert "Notifications" in english.text and "Unread only" not in english.text and notification_id not in english.text
+
+    for lang, words in (("zh", ["统计看板", "规划目标完成情况", "按阶段", "立项", "基础"]),
+                        ("en", ["Dashboard", "Progress against the plan", "By stage", "Committee review", "Foundations"])):
+        board = await http.get(f"/dashboard?lang={lang}")
+        assert board.status_code == 200 and all(w in board.text for w in words), board.text
+        assert "<progress" in board.text
+
+
+async def _notifications_about(http: httpx.AsyncClient, title: str) -> httpx.Response:
+    """The notification list once the task's notice has been written (an activity writes it)."""
+    for _ in range(50):
+        page = await http.get("/notifications?unread=1")
+        if title in page.text:
+            return page
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no notification about {title}")
+
+
+def _item(page: httpx.Response, notification_id: str) -> str:
+    start = page.text.index(f'data-notification="{notification_id}"')
+    return page.text[start:page.text.index("</li>", start)]
+
+
+def test_every_kind_of_task_gets_a_form_whose_answers_its_model_accepts():
+    widgets = {kind: {f.name: f.widget for f in form_fields(f.form, OFFERED)} for kind, f in FORMS.items()}
+    for kind, fields in widgets.items():
+        assert next(iter(fields)) == "decision" and fields["decision"] == "radio", kind
+    assert widgets["screen_proposal"] == {"decision": "radio", "reasons": "textarea", "comment": "textarea"}
+    assert widgets["form_panel"]["expert_ids"] == "multi"
+    assert {f.name: f.widget for f in form_fields(FORMS["form_panel"].form, set())}["expert_ids"] == "idlist"
+    assert widgets["panel_opinion"]["conflicts"] == "tick"
+    assert widgets["enrol_pilot_sites"]["site_org_ids"] == "multi"
+    assert widgets["answer_coordination"]["to_org_id"] == "select"
+    assert widgets["approve_publication"]["publication_date"] == "date"
+    assert widgets["approve_publication"]["external_number"] == "text"
+    assert widgets["pilot_final_report"]["metrics"] == "metrics"
+    evaluation = form_fields(FORMS["evaluate_implementation"].form, OFFERED)
+    scores = next(f for f in evaluation if f.name == "scores")
+    assert scores.widget == "group" and [c.name for c in scores.children] == [
+        "applicability", "economic_benefit", "social_benefit", "coordination"]
+    assert {f.name: f.widget for f in evaluation}["nominate_shanghai_standard"] == "checkbox"
+
+    sent = FormData([("decision", "effective"), ("scores.applicability", "5"), ("scores.economic_benefit", "4"),
+                     ("scores.social_benefit", "4"), ("scores.coordination", "3"), ("nominate_shanghai_standard", "1"),
+                     ("summary", "试点效果良好。")])
+    body, problems = body_from_form(evaluation, sent)
+    assert problems == []
+    decided = parse_decision("evaluate_implementation", body)
+    assert decided.scores.applicability == 5 and decided.nominate_shanghai_standard is True
+
+    report = form_fields(FORMS["pilot_final_report"].form, OFFERED)
+    body, problems = body_from_form(report, FormData([("decision", "submit"), ("summary", "完成"),
+                                                      ("metrics", "响应时间 = 1.5\ncoverage: 0.92\n")]))
+    assert problems == [] and parse_decision("pilot_final_report", body).metrics == {"响应时间": 1.5, "coverage": 0.92}
+    _, problems = body_from_form(report, FormData([("metrics", "just words")]))
+    assert [(p.path, p.key) for p in problems] == [(("metrics",), "err.metric_line")]
+    english, chinese = describer(Translator("en")), describer(Translator("zh"))
+    assert english(problems[0]) == "Metrics (one a line: name = value): cannot read “just words”: write name = value"
+    assert chinese(problems[0]).startswith("指标（每行一项：名称 = 数值）: 无法识别“just words”")
