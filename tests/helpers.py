@@ -1,5 +1,7 @@
 """Steps a person takes through the API, shared by the tests."""
 
+import asyncio
+
 import httpx
 
 PROPOSAL = {
@@ -40,3 +42,14 @@ async def audit_actions(http: httpx.AsyncClient, headers: dict, project_id: str)
     response = await http.get(f"/api/v1/projects/{project_id}/audit", headers=headers)
     assert response.status_code == 200, response.text
     return [event["action"] for event in response.json()]
+
+
+async def eventually(read, until, seconds: float = 60):
+    """What `read` answers once `until` holds for it: a workflow works on a moment after a request returns."""
+    value = None
+    for _ in range(int(seconds * 10)):
+        value = await read()
+        if until(value):
+            return value
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"still {value!r} after {seconds} s")
