@@ -1,0 +1,186 @@
+"""A group standard from proposal to its evaluation through the web pages only: every person signs in
+through the sign-in form and acts by posting the forms the pages show them, so every kind of decision
+widget (radio buttons, text areas, a draft chosen from a list, experts and pilot sites chosen from
+multiple selects, tick boxes, dates, metrics, scores) is used as a browser would use it.
+
+A dev server's clock cannot be moved, so this runs under a compressed calendar (one policy day = one
+second), with short waiting periods and generous deadlines for the people."""
+
+import asyncio
+import re
+from datetime import date
+
+import httpx
+import pytest
+
+from services.projects.models import StandardType
+from services.projects.policy import POLICIES, BallotPolicy, PanelPolicy
+from tests.api.test_pages import post_form, propose, sign_in
+from tests.oidc.browser import hidden_field
+
+pytestmark = pytest.mark.timeout(420)
+
+MEMBERS = ["chen.jie", "liu.yang", "zhao.lei", "sun.li", "zhou.hui"]
+EXPERTS = ["wu.qiang", "zheng.hua", "feng.yu", "he.jing", "guo.tao"]
+
+
+@pytest.fixture
+def short_calendar(stack, monkeypatch):
+    """Consultation 3 days, a pilot of one month reporting every 10 days; generous deadlines."""
+    monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
+    monkeypatch.setitem(POLICIES, StandardType.group, POLICIES[StandardType.group].model_copy(update={
+        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "screening_days": 600,
+        "drafting_days": 600, "disposition_days": 600, "approval_days": 600, "evaluation_days": 600,
+        "ballot": BallotPolicy(open_days=600), "panel": PanelPolicy(opinion_days=600),
+    }))
+    return stack
+
+
+async def task_on(http: httpx.AsyncClient, project_id: str, kind: str, seconds: float = 60) -> str:
+    """The id of the signed-in user's open task of this kind, from the project page, once it is there."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        page = await http.get(f"/projects/{project_id}")
+        found = re.findall(rf'data-task="([0-9a-f-]+)" data-kind="{kind}"', page.text)
+        if found:
+            return found[0]
+        assert loop.time() < deadline, f"no {kind} task appeared"
+        await asyncio.sleep(0.25)
+
+
+async def decide(http: httpx.AsyncClient, task_id: str, expect: int = 303, **fields) -> httpx.Response:
+    """Posts the task page's decision form with these values."""
+    page = await http.get(f"/tasks/{task_id}")
+    assert page.status_code == 200, page.text
+    done = await post_form(http, page, f"/tasks/{task_id}", **fields)
+    assert done.status_code == expect, done.text
+    return done
+
+
+def options(page: httpx.Response, name: str) -> dict[str, str]:
+    """The choices a select offers: their words, by value."""
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    return {words.strip(): value for value, words in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
+
+
+async def test_a_group_standard_from_proposal_to_evaluation_through_the_pages(short_calendar):
+    http = short_calendar.http
+    await sign_in(http, "li.wei", "zh")
+    pid = await propose(http, "城市数字化转型 一网通办接口规范", "One-stop government service interface specification")
+    await post_form(http, await http.get(f"/projects/{pid}"), f"/projects/{pid}/submit")
+    await sign_in(http, "wang.fang", "zh")
+    await decide(http, await task_on(http, pid, "screen_proposal"), decision="accept", comment="符合立项范围。")
+    for member in MEMBERS:
+        await sign_in(http, member, "en")
+        await decide(http, await task_on(http, pid, "ballot_vote"), decision="approve")
+
+    await drafting_and_consultation(http, pid)
+    await demonstration_and_publication(http, pid)
+    await pilot_and_evaluation(http, pid)
+
+    await sign_in(http, "li.wei", "en")
+    project = await http.get(f"/projects/{pid}")
+    for event in ("Ballot closed", "Consultation opened", "Panel formed", "Published", "Pilot finished",
+                  "Evaluation recorded"):
+        assert event in project.text, event
+
+
+async def drafting_and_consultation(http: httpx.AsyncClient, pid: str) -> None:
+    await sign_in(http, "li.wei", "zh")
+    submit_id = await task_on(http, pid, "submit_consultation_draft")
+    project = await http.get(f"/projects/{pid}")
+    uploaded = await http.post(
+        f"/projects/{pid}/drafts", files={"file": ("征求意见稿.md", "# 一网通办接口规范\n\n5.1 接口应当使用 HTTPS。\n".encode())},
+        data={"csrf_token": hidden_field(project, "csrf_token"), "label": "consultation", "note": "征求意见稿第一版"},
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    task = await http.get(f"/tasks/{submit_id}")
+    [(words, draft_id)] = [(w, v) for w, v in options(task, "draft_id").items() if v]
+    assert words.startswith("v1 · 征求意见稿 · 征求意见稿.md")
+    await decide(http, submit_id, decision="submit", draft_id=draft_id)
+
+    await sign_in(http, "zhang.min", "zh")
+    project = await http.get(f"/projects/{pid}")
+    assert "征求意见截止于" in project.text and 'action="/projects/%s/comments"' % pid in project.text
+    commented = await post_form(http, project, f"/projects/{pid}/comments", clause="5.1", comment="建议写明 TLS 版本。")
+    assert commented.status_code == 303
+
+    await sign_in(http, "li.wei", "zh")
+    dispose_id = await task_on(http, pid, "dispose_comments")
+    refused = await decide(http, dispose_id, expect=409, decision="done")
+    assert "1 comment has no disposition" in refused.text
+    project = await http.get(f"/projects/{pid}")
+    comment_id = re.search(r'data-comment="([0-9a-f-]+)"', project.text).group(1)
+    no_reason = await post_form(http, project, f"/comments/{comment_id}/disposition", disposition="not_accepted")
+    assert no_reason.status_code == 422 and "a reason is required when a comment is not_accepted" in no_reason.text
+    disposed = await post_form(http, project, f"/comments/{comment_id}/disposition", disposition="accepted")
+    assert disposed.status_code == 303
+    assert "采纳" in (await http.get(f"/projects/{pid}")).text
+    await decide(http, dispose_id, decision="done")
+
+
+async def demonstration_and_publication(http: httpx.AsyncClient, pid: str) -> None:
+    await sign_in(http, "wang.fang", "zh")
+    form_id = await task_on(http, pid, "form_panel")
+    experts = options(await http.get(f"/tasks/{form_id}"), "expert_ids")
+    chosen = [value for words, value in experts.items() if any(f"({name})" in words for name in EXPERTS)]
+    assert len(chosen) == 5, experts
+    too_few = await decide(http, form_id, expect=422, decision="form", expert_ids=chosen[:2])
+    assert "专家组成员: a panel needs at least 5 experts; 2 named" in too_few.text
+    await decide(http, form_id, decision="form", expert_ids=chosen)
+
+    for expert in EXPERTS:
+        await sign_in(http, expert, "zh")
+        opinion_id = await task_on(http, pid, "panel_opinion")
+        page = await http.get(f"/tasks/{opinion_id}")
+        assert "本人与该项目无利益冲突" in page.text and "修改后通过" in page.text
+        await decide(http, opinion_id, decision="pass", conflicts="none", comments="技术内容合理。")
+
+    await sign_in(http, "ma.rui", "en")
+    approval_id = await task_on(http, pid, "approve_publication")
+    page = await http.get(f"/tasks/{approval_id}")
+    assert 'type="date" name="publication_date"' in page.text and "Publisher" in page.text
+    await decide(http, approval_id, decision="approve")
+
+
+async def pilot_and_evaluation(http: httpx.AsyncClient, pid: str) -> None:
+    await sign_in(http, "wang.fang", "en")
+    enrol_id = await task_on(http, pid, "enrol_pilot_sites")
+    sites = options(await http.get(f"/tasks/{enrol_id}"), "site_org_ids")
+    assert "Hudong University (HDU)" not in sites, "only districts and enterprises host pilots"
+    await decide(http, enrol_id, decision="enrol", site_org_ids=[sites["Pudong New Area (PUDONG)"]])
+
+    await sign_in(http, "lin.tao", "zh")
+    plan_id = await task_on(http, pid, "pilot_plan")
+    await decide(http, plan_id, decision="submit", plan="陆家嘴街道先行试点。", start_date=date.today().isoformat())
+    await report_until_final(http, pid)
+
+    await sign_in(http, "liang.hong", "en")
+    evaluation_id = await task_on(http, pid, "evaluate_implementation")
+    page = await http.get(f"/tasks/{evaluation_id}")
+    assert 'type="number" name="scores.applicability"' in page.text and "Economic benefit" in page.text
+    low = await decide(http, evaluation_id, expect=422, decision="effective", summary="效果良好。",
+                       **{"scores.applicability": "9", "scores.economic_benefit": "4", "scores.social_benefit": "4",
+                          "scores.coordination": "5"})
+    assert "Applicability: must be at most 5" in low.text
+    await decide(http, evaluation_id, decision="effective", summary="效果良好。", nominate_shanghai_standard="1",
+                 **{"scores.applicability": "5", "scores.economic_benefit": "4", "scores.social_benefit": "4",
+                    "scores.coordination": "5"})
+
+
+async def report_until_final(http: httpx.AsyncClient, pid: str, seconds: float = 120) -> None:
+    """The pilot lead files each progress report as it comes due, then the final report."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        page = await http.get(f"/projects/{pid}")
+        for task_id, kind in re.findall(r'data-task="([0-9a-f-]+)" data-kind="(pilot_\w+_report)"', page.text):
+            if kind == "pilot_progress_report":
+                await decide(http, task_id, decision="submit", progress="按计划推进。", metrics="上线接口数 = 12")
+            else:
+                await decide(http, task_id, decision="submit", summary="接入成本下降。",
+                             metrics="接入成本下降比例 = 35\n已开放数据集 = 18")
+                return
+        await asyncio.sleep(0.25)
+    raise AssertionError("the final report was never asked for")
