@@ -5,7 +5,7 @@ new kind of task works before its words are added."""
 FORM_TEXT: dict[str, tuple[str, str]] = {
     # fields of the decision forms (services/*/forms.py)
     "field.decision": ("决定", "Decision"),
-    "field.comment": ("备注", "Note"),
+    "field.comment": ("备注（可选）", "Remarks (optional)"),
     "field.reasons": ("理由", "Reasons"),
     "field.draft_id": ("草案", "Draft"),
     "field.expert_ids": ("专家组成员", "Experts on the panel"),

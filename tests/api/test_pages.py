@@ -119,6 +119,29 @@ async def test_a_proposal_goes_through_the_forms_from_proposer_to_secretary_and_
     assert "returned for revision" in project.text and "Resubmit the proposal" in project.text
     assert "Returned for revision" in project.text, "the timeline names the return"
 
+    edit = await http.get(f"/projects/{pid}/edit")
+    assert "路侧感知数据接口" in edit.text and "Save" in edit.text
+    emptied = await post_form(http, edit, f"/projects/{pid}/edit", **{**_typed(edit), "title_en": ""})
+    assert emptied.status_code == 422 and "Title in English: needs at least 1 characters" in emptied.text
+    saved = await post_form(http, edit, f"/projects/{pid}/edit", **{**_typed(edit), "scope": "路侧数据集 A、B、C。"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"/projects/{pid}?notice=saved"
+    project = await http.get(saved.headers["location"])
+    assert "路侧数据集 A、B、C。" in project.text and "Saved." in project.text
+    resubmitted = await post_form(http, project, f"/projects/{pid}/submit")
+    assert resubmitted.status_code == 303
+    assert task_ids(await http.get("/inbox"), "revise_proposal") == [t for t in task_ids(inbox, "revise_proposal")
+                                                                     if t != revise_id]
+    await sign_in(http, "wang.fang", "en")
+    assert await _task_ids_of(http, pid) & set(task_ids(await http.get("/inbox"), "screen_proposal"))
+
+
+def _typed(page: httpx.Response) -> dict[str, str]:
+    """The proposal form's fields as the page fills them in."""
+    fields = {name: value for name, value in re.findall(r'<input name="(\w+)" value="([^"]*)"', page.text)}
+    fields |= {name: value for name, value in re.findall(r'<textarea name="(\w+)"[^>]*>([^<]*)</textarea>', page.text)}
+    fields["domain"] = re.search(r'<option value="([\w.]+)" selected>', page.text).group(1)
+    return fields
+
 
 async def test_an_accepted_proposal_puts_the_ballot_form_in_each_members_inbox(stack):
     http = stack.http

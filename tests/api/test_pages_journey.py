@@ -147,9 +147,14 @@ async def demonstration_and_publication(http: httpx.AsyncClient, pid: str) -> No
 async def pilot_and_evaluation(http: httpx.AsyncClient, pid: str) -> None:
     await sign_in(http, "wang.fang", "en")
     enrol_id = await task_on(http, pid, "enrol_pilot_sites")
+    found = await http.get("/catalogue?q=One-stop&type=group")
+    number = re.search(r"T/SDCIA \d{4}—\d{4}", found.text).group(0)
+    assert "One-stop government service interface specification" in found.text and "<td>upcoming</td>" in found.text
     sites = options(await http.get(f"/tasks/{enrol_id}"), "site_org_ids")
     assert "Hudong University (HDU)" not in sites, "only districts and enterprises host pilots"
     await decide(http, enrol_id, decision="enrol", site_org_ids=[sites["Pudong New Area (PUDONG)"]])
+    entry = await http.get(f"/catalogue/{pid}?lang=zh")
+    assert number in entry.text and "城市数字化转型 一网通办接口规范" in entry.text and "上海数字城市产业协会" in entry.text
 
     await sign_in(http, "lin.tao", "zh")
     plan_id = await task_on(http, pid, "pilot_plan")
