@@ -1,7 +1,7 @@
 """publishing authorities, number sequences, publications and evaluations
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-27
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = '0005'
-down_revision = '0001'
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """pilot sites and reports; coordination requests and their history
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0005
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = '0006'
-down_revision = '0001'
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """notification outbox and plan targets
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = '0007'
-down_revision = '0001'
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

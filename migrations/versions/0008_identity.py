@@ -1,7 +1,7 @@
 """identity: web sessions, login attempts, memberships granted from a provider's groups claim
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0008"
-down_revision = "0001"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -34,3 +34,36 @@ def test_postgresql_upgrade_downgrade_upgrade():
         _round_trip(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
     finally:
         _drop_pg_database(name)
+
+
+def test_one_linear_history():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(database.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    assert [r.revision for r in script.walk_revisions()][-1] == "0001"
+
+
+def _drift(url: str) -> list:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = sa.create_engine(database.sync_url(url))
+    try:
+        with engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_models(tmp_path):
+    url = f"sqlite:///{tmp_path / 'drift.db'}"
+    database.upgrade(url)
+    assert _drift(url) == []
+    name = _create_pg_database()
+    try:
+        pg = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        database.upgrade(pg)
+        assert _drift(pg) == []
+    finally:
+        _drop_pg_database(name)
