@@ -6,12 +6,12 @@ from services.audit.models import AuditEvent
 from services.ballots.models import Ballot
 from services.catalogue.models import NumberSequence, Publication, PublishingAuthority
 from services.committees.models import Committee, CommitteeMember
-from services.coordination.models import CoordinationEvent, CoordinationRequest
 from services.consultations.models import Consultation, ConsultationComment
+from services.coordination.models import CoordinationEvent, CoordinationRequest
+from services.dashboard.models import PlanTarget
 from services.drafts.models import DraftVersion
 from services.evaluations.models import Evaluation
-from services.dashboard.models import PlanTarget
-from services.identity.models import Membership, User
+from services.identity.models import LoginAttempt, Membership, User, WebSession
 from services.notifications.models import Notification
 from services.organisations.models import Organisation
 from services.panels.models import Panel, PanelMember
@@ -22,10 +22,9 @@ from services.tasks.models import AppliedStep, Task
 metadata = SQLModel.metadata
 
 __all__ = [
-    "Notification", "PlanTarget",
-    "Consultation", "ConsultationComment", "DraftVersion",
-    "AppliedStep", "AuditEvent", "Ballot", "Committee", "CommitteeMember", "Membership", "Organisation",
-    "Panel", "PanelMember", "ProjectOrganisation", "StandardProject", "Task", "User", "metadata",
-    "Evaluation", "NumberSequence", "Publication", "PublishingAuthority",
-    "CoordinationEvent", "CoordinationRequest", "PilotReport", "PilotSite",
+    "AppliedStep", "AuditEvent", "Ballot", "Committee", "CommitteeMember", "Consultation", "ConsultationComment",
+    "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "LoginAttempt", "Membership",
+    "Notification", "NumberSequence", "Organisation", "Panel", "PanelMember", "PilotReport", "PilotSite",
+    "PlanTarget", "ProjectOrganisation", "Publication", "PublishingAuthority", "StandardProject", "Task", "User",
+    "WebSession", "metadata",
 ]

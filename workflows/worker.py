@@ -1,6 +1,5 @@
 """The worker: every workflow and activity StandardFlow runs, on one task queue."""
 
-
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
@@ -11,11 +10,11 @@ from workflows.activities import StepActivities
 from workflows.ballot import BallotWorkflow
 from workflows.ballot_activities import BallotActivities
 from workflows.consultation_activities import ConsultationActivities
-from workflows.panel import PanelWorkflow
-from workflows.panel_activities import PanelActivities
 from workflows.coordination import CoordinationWorkflow
 from workflows.coordination_activities import CoordinationActivities
 from workflows.notify_activities import NotifyActivities
+from workflows.panel import PanelWorkflow
+from workflows.panel_activities import PanelActivities
 from workflows.pilot import PilotSiteWorkflow
 from workflows.pilot_activities import PilotActivities
 from workflows.project import ProjectWorkflow
@@ -24,19 +23,25 @@ from workflows.publication_activities import PublicationActivities
 WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow]
 
 
+def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None) -> list:
+    """Every activity, each class built with the database it works on."""
+    steps = StepActivities(sessions)
+    notices = NotifyActivities(sessions, mail)
+    ballots = BallotActivities(sessions)
+    return [
+        steps.apply_step,
+        notices.notify, notices.escalation_target, notices.send_notification_mail,
+        ballots.open_ballot, ballots.close_ballot,
+        *ConsultationActivities(sessions).all(),
+        *PanelActivities(sessions).all(),
+        *PublicationActivities(sessions).all(),
+        *PilotActivities(sessions).all(),
+        *CoordinationActivities(sessions).all(),
+    ]
+
+
 def build_worker(
     client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None
 ) -> Worker:
     """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only."""
-    steps = StepActivities(sessions)
-    notices = NotifyActivities(sessions, mail)
-    ballots = BallotActivities(sessions)
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=WORKFLOWS,
-        activities=[steps.apply_step, notices.notify, notices.escalation_target, notices.send_notification_mail,
-                    *ConsultationActivities(sessions).all(), *PublicationActivities(sessions).all(),
-                    *PanelActivities(sessions).all(), ballots.open_ballot, ballots.close_ballot,
-                    *PilotActivities(sessions).all(), *CoordinationActivities(sessions).all()],
-    )
+    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail))

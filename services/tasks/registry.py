@@ -4,15 +4,21 @@ this registry is the one place that lists them all."""
 from services.ballots.forms import BALLOT_FORMS
 from services.catalogue.forms import PUBLICATION_FORMS
 from services.consultations.forms import CONSULTATION_FORMS
+from services.coordination.forms import COORDINATION_FORMS
 from services.drafts.forms import DRAFT_FORMS
 from services.evaluations.forms import EVALUATION_FORMS
-from services.panels.forms import PANEL_FORMS
 from services.notifications.forms import NOTIFICATION_FORMS
-from services.coordination.forms import COORDINATION_FORMS
+from services.panels.forms import PANEL_FORMS
 from services.pilots.forms import PILOT_FORMS
 from services.tasks.forms import PROPOSAL_FORMS, DecisionForm, TaskForm
 
-FORMS: dict[str, TaskForm] = {f.kind: f for f in (*PROPOSAL_FORMS, *PILOT_FORMS, *COORDINATION_FORMS, *PUBLICATION_FORMS, *EVALUATION_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *BALLOT_FORMS, *NOTIFICATION_FORMS,)}
+FORMS: dict[str, TaskForm] = {
+    form.kind: form
+    for form in (
+        *PROPOSAL_FORMS, *BALLOT_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *PUBLICATION_FORMS,
+        *PILOT_FORMS, *COORDINATION_FORMS, *EVALUATION_FORMS, *NOTIFICATION_FORMS,
+    )
+}
 
 
 def form_for(kind: str) -> TaskForm:
