@@ -195,6 +195,29 @@ PAGE_TEXT: dict[str, tuple[str, str]] = {
     "nkind.reminder": ("到期提醒", "Reminder"),
     "nkind.escalation": ("逾期上报", "Escalation"),
     "nkind.info": ("消息", "Message"),
+    # coordination requests
+    "nav.coordination": ("协调事项", "Coordination"),
+    "coord.title": ("协调事项", "Coordination requests"),
+    "coord.empty": ("暂无协调事项。", "No coordination requests."),
+    "coord.send": ("发送协调请求", "Send a coordination request"),
+    "coord.to_org_id": ("发往单位", "To"),
+    "coord.from_org_id": ("发起单位", "From"),
+    "coord.subject": ("事由", "Subject"),
+    "coord.body": ("具体内容", "What you ask for"),
+    "coord.due_date": ("答复期限", "Answer by"),
+    "coord.project_id": ("相关项目（可选）", "Project (optional)"),
+    "coord.current": ("当前处理单位", "With"),
+    "coord.answer": ("答复", "Answer"),
+    "coord.history": ("办理记录", "History"),
+    "coord.overdue": ("已逾期", "overdue"),
+    "coord.status.open": ("办理中", "open"),
+    "coord.status.answered": ("已答复", "answered"),
+    "coord.status.acknowledged": ("已确认", "acknowledged"),
+    "coord.event.sent": ("发送", "sent"),
+    "coord.event.forwarded": ("转交", "forwarded"),
+    "coord.event.overdue": ("逾期", "overdue"),
+    "coord.event.answered": ("答复", "answered"),
+    "coord.event.acknowledged": ("确认收到答复", "answer acknowledged"),
     # dashboard
     "dashboard.title": ("统计看板", "Dashboard"),
     "dashboard.total": ("已提交项目共 {total} 项（不含草稿）", "{total} projects past the draft"),
@@ -216,6 +239,7 @@ PAGE_TEXT: dict[str, tuple[str, str]] = {
     "notice.uploaded": ("新版本已上传。", "The new version is uploaded."),
     "notice.commented": ("意见已提交。", "Your comment is recorded."),
     "notice.disposed": ("处理意见已保存。", "The disposition is saved."),
+    "notice.sent": ("协调请求已发送，对方协调员将在待办中收到。", "Sent: it is in the receiving organisation's coordinators' inboxes."),
 }
 
 

@@ -85,6 +85,8 @@ def page(request: Request, template: str, principal: Principal | None, status_co
     return render(
         request, template, status_code=status_code, t=Translator(lang), principal=principal,
         may_propose=bool(principal and principal.orgs_with(Permission.PROJECT_PROPOSE)),
+        may_coordinate=bool(principal and (principal.orgs_with(Permission.COORDINATION_SEND)
+                                           | principal.orgs_with(Permission.COORDINATION_ANSWER))),
         notice=_notice(request), when=local_time, day=local_day, **context,
     )
 

@@ -306,3 +306,49 @@ def test_every_kind_of_task_gets_a_form_whose_answers_its_model_accepts():
     english, chinese = describer(Translator("en")), describer(Translator("zh"))
     assert english(problems[0]) == "Metrics (one a line: name = value): cannot read “just words”: write name = value"
     assert chinese(problems[0]).startswith("指标（每行一项：名称 = 数值）: 无法识别“just words”")
+
+
+async def test_a_district_asks_an_agency_through_the_coordination_pages(stack):
+    http = stack.http
+    await sign_in(http, "gao.yan", "zh")
+    page = await http.get("/coordination")
+    assert "发送协调请求" in page.text and "上海市经济和信息化委员会 (SHEITC)" in page.text
+    sheitc = options_of(page, "to_org_id")["上海市经济和信息化委员会 (SHEITC)"]
+    incomplete = await post_form(http, page, "/coordination", to_org_id=sheitc, body="请提供交通流量数据。")
+    assert incomplete.status_code == 422 and "事由: 此项必填" in incomplete.text and "答复期限: 此项必填" in incomplete.text
+    sent = await post_form(http, page, "/coordination", to_org_id=sheitc, subject="提供陆家嘴交通数据",
+                           body="请提供近三个月的交通流量数据。", due_date="2099-12-31")
+    assert sent.status_code == 303 and sent.headers["location"].endswith("?notice=sent")
+    request_page = await http.get(sent.headers["location"])
+    assert "协调请求已发送" in request_page.text and "办理中" in request_page.text
+
+    await sign_in(http, "luo.ming", "en")
+    answer_id = await _wait_for_task(http, "answer_coordination", "提供陆家嘴交通数据")
+    task = await http.get(f"/tasks/{answer_id}")
+    assert "Pudong New Area (PUDONG)" in task.text and "Forward to another organisation" in task.text
+    assert "Xuhui District (XUHUI)" in options_of(task, "to_org_id")
+    answered = await post_form(http, task, f"/tasks/{answer_id}", decision="answer", answer="数据已通过共享平台下发。")
+    assert answered.status_code == 303
+
+    await sign_in(http, "gao.yan", "zh")
+    back_id = await _wait_for_task(http, "coordination_answered", "提供陆家嘴交通数据")
+    task = await http.get(f"/tasks/{back_id}")
+    assert "数据已通过共享平台下发。" in task.text and "已知悉" in task.text
+    assert (await post_form(http, task, f"/tasks/{back_id}", decision="acknowledge")).status_code == 303
+    request_page = await http.get(sent.headers["location"].split("?")[0])
+    assert "数据已通过共享平台下发。" in request_page.text
+
+
+def options_of(page: httpx.Response, name: str) -> dict[str, str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page.text, re.S).group(1)
+    return {words.strip(): value for value, words in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
+
+
+async def _wait_for_task(http: httpx.AsyncClient, kind: str, about: str) -> str:
+    """The task of this kind whose page mentions `about`, once its workflow has opened it."""
+    for _ in range(100):
+        for task_id in task_ids(await http.get(f"/inbox?kind={kind}"), kind):
+            if about in (await http.get(f"/tasks/{task_id}")).text:
+                return task_id
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"no {kind} task about {about}")

@@ -15,7 +15,7 @@ import pytest
 
 from services.projects.models import StandardType
 from services.projects.policy import POLICIES, BallotPolicy, PanelPolicy
-from tests.api.test_pages import post_form, propose, sign_in
+from tests.api.test_pages import options_of as options, post_form, propose, sign_in
 from tests.oidc.browser import hidden_field
 
 pytestmark = pytest.mark.timeout(420)
@@ -56,12 +56,6 @@ async def decide(http: httpx.AsyncClient, task_id: str, expect: int = 303, **fie
     done = await post_form(http, page, f"/tasks/{task_id}", **fields)
     assert done.status_code == expect, done.text
     return done
-
-
-def options(page: httpx.Response, name: str) -> dict[str, str]:
-    """The choices a select offers: their words, by value."""
-    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page.text, re.S).group(1)
-    return {words.strip(): value for value, words in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
 
 
 async def test_a_group_standard_from_proposal_to_evaluation_through_the_pages(short_calendar):
