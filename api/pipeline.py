@@ -14,44 +14,50 @@ from services.db import transaction
 from services.errors import Conflict
 from services.identity.principal import Principal
 from services.projects import service as projects
-from services.projects.models import ProjectStatus, StandardProject
+from services.projects.models import ProjectStatus, StandardProject, StandardType
 from services.projects.policy import policy_for
 from services.projects.schemas import ProjectPublic
 from services.tasks import service as tasks
 from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
+from standardflow.config import Settings
 from workflows import client as temporal
 from workflows.models import PolicySnapshot, ProjectInput, TaskDecision
 
 
 async def submit_project(
-    sessions: async_sessionmaker[AsyncSession], client: Client, task_queue: str,
-    principal: Principal, project_id: uuid.UUID, day_seconds: int = 86_400,
+    sessions: async_sessionmaker[AsyncSession], client: Client, settings: Settings,
+    principal: Principal, project_id: uuid.UUID,
 ) -> ProjectPublic:
     async with transaction(sessions) as session:
         project = await projects.check_submittable(session, principal, project_id)
         revision = await tasks.find_open(session, project_id, "revise_proposal")
-        start = None if revision else await _project_input(session, project, day_seconds)
+        start = None if revision else await _project_input(session, project, settings)
     if revision:
         decision = TaskDecision(task_id=revision.id, decision={"decision": "resubmit", "comment": ""},
                                 actor_id=principal.user_id)
         await _deliver(client, revision.workflow_id, decision)
     else:
-        await temporal.start_project(client, task_queue, start)
+        await temporal.start_project(client, settings.task_queue, start)
     async with transaction(sessions) as session:
         return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
-async def _project_input(session: AsyncSession, project: StandardProject, day_seconds: int) -> ProjectInput:
+async def _project_input(session: AsyncSession, project: StandardProject, settings: Settings) -> ProjectInput:
     if project.status != ProjectStatus.draft:
         raise Conflict("this proposal is waiting for its workflow; try again in a moment")
     committee = await get_committee(session, project.committee_id)
-    policy = policy_for(project.standard_type)
     return ProjectInput(
         project_id=project.id, proposer_id=project.proposer_id, lead_org_id=project.lead_org_id,
         committee_id=committee.id, committee_org_id=committee.org_id,
-        policy=PolicySnapshot.model_validate({**policy.model_dump(), "day_seconds": day_seconds}),
+        policy=policy_snapshot(project.standard_type, settings),
     )
+
+
+def policy_snapshot(standard_type: StandardType, settings: Settings) -> PolicySnapshot:
+    """The type's policy as this deployment runs it: its overrides and the length of a policy day."""
+    policy = policy_for(standard_type, settings.policy_overrides)
+    return PolicySnapshot.model_validate({**policy.model_dump(), "day_seconds": settings.policy_day_seconds})
 
 
 async def complete_task(

@@ -2,11 +2,13 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.notifications.mail import MailConfig
+from services.projects.policy import check_overrides
 
 DEFAULT_SESSION_SECRET = "change-me-in-production"
 
@@ -25,6 +27,9 @@ class Settings(BaseSettings):
     # The length of a policy day for projects started from now on: 86400 in real use; a
     # demonstration or benchmark may compress the calendar (e.g. 1 makes a 30-day consultation last 30 s).
     policy_day_seconds: int = 86_400
+    # Fields of the standard types' policies that this deployment runs differently, for every type
+    # under "*" or per type, e.g. {"local": {"consultation_days": 45}} — JSON in the environment.
+    policy_overrides: dict[str, dict[str, Any]] = {}
     signing_key_path: Path | None = None
     token_ttl_minutes: int = 60
     session_secret: str = DEFAULT_SESSION_SECRET
@@ -54,6 +59,11 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 50
     login_failure_window_seconds: int = 900
+
+    @model_validator(mode="after")
+    def _policy_overrides_fit_the_policies(self) -> "Settings":
+        check_overrides(self.policy_overrides)
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":

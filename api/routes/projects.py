@@ -49,10 +49,7 @@ async def submit_project(
     The project's workflow starts and opens a screening task for the committee's secretaries.
     """
     state = request.app.state
-    settings = state.settings
-    return await pipeline.submit_project(
-        state.sessions, client, settings.task_queue, principal, project_id, settings.policy_day_seconds
-    )
+    return await pipeline.submit_project(state.sessions, client, state.settings, principal, project_id)
 
 
 @router.get("/{project_id}/audit", response_model=list[AuditEventPublic])

@@ -58,7 +58,9 @@ async def create_proposal(request: Request, session: PageSession, principal: Pri
 
 
 @router.get("/projects/{project_id}/edit")
-async def edit_proposal(project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
+async def edit_proposal(
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> HTMLResponse:
     """The proposal form filled in, for its lead organisation's proposers."""
     project = await projects.get_readable(session, principal, project_id)
     principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
@@ -66,12 +68,16 @@ async def edit_proposal(project_id: uuid.UUID, request: Request, session: PageSe
 
 
 @router.post("/projects/{project_id}/edit")
-async def save_proposal(project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def save_proposal(
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
     """Save the edited proposal."""
     data = await request.form()
     body = {**_proposal_body(data, ()), "co_drafting_org_ids": _ids(data, "co_drafting_org_ids")}
     body["target_completion"] = body["target_completion"] or None
-    saved = await _attempt(ProjectUpdate, body, lambda form: projects.update_project(session, principal, project_id, form))
+    saved = await _attempt(
+        ProjectUpdate, body, lambda form: projects.update_project(session, principal, project_id, form)
+    )
     if isinstance(saved, StandardProject):
         return go(f"/projects/{project_id}", "saved")
     request.state.refused = True
@@ -80,11 +86,13 @@ async def save_proposal(project_id: uuid.UUID, request: Request, session: PageSe
 
 
 @router.post("/projects/{project_id}/submit")
-async def submit_proposal(project_id: uuid.UUID, request: Request, principal: PrincipalDep, client: TemporalDep) -> Response:
+async def submit_proposal(
+    project_id: uuid.UUID, request: Request, principal: PrincipalDep, client: TemporalDep
+) -> Response:
     """Submit a draft, or resubmit a returned proposal, through the same pipeline as the API."""
     state = request.app.state
     await pipeline.submit_project(
-        state.sessions, client, state.settings.task_queue, principal, project_id, state.settings.policy_day_seconds
+        state.sessions, client, state.settings, principal, project_id
     )
     return go(f"/projects/{project_id}", "submitted")
 

@@ -14,7 +14,7 @@ class AbstentionRule(StrEnum):
 
 
 class BallotPolicy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     open_days: int = 14
     min_participation: float = 0.75  # of eligible (non-recused) members
@@ -24,7 +24,7 @@ class BallotPolicy(BaseModel):
 
 
 class PanelPolicy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     min_size: int = 5
     min_size_without_committee: int = 15
@@ -33,7 +33,7 @@ class PanelPolicy(BaseModel):
 
 
 class ProjectPolicy(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     standard_type: StandardType
     max_returns: int = 3
@@ -79,5 +79,27 @@ POLICIES: dict[StandardType, ProjectPolicy] = {
 }
 
 
-def policy_for(standard_type: StandardType) -> ProjectPolicy:
-    return POLICIES[standard_type]
+def policy_for(standard_type: StandardType, overrides: dict[str, dict] | None = None) -> ProjectPolicy:
+    """The type's policy, with a deployment's overrides: fields for every type under "*", or per type
+    under the type's name. Raises pydantic's ValidationError for a field or value the policy lacks."""
+    standard_type = StandardType(standard_type)
+    values = POLICIES[standard_type].model_dump()
+    for key in ("*", standard_type.value):
+        values = _merge(values, (overrides or {}).get(key, {}))
+    return ProjectPolicy.model_validate(values)
+
+
+def check_overrides(overrides: dict[str, dict]) -> None:
+    unknown = set(overrides) - {"*", *(t.value for t in StandardType)}
+    if unknown:
+        raise ValueError(f"policy overrides name unknown standard types: {', '.join(sorted(unknown))}")
+    for standard_type in StandardType:
+        policy_for(standard_type, overrides)
+
+
+def _merge(base: dict, changes: dict) -> dict:
+    merged = dict(base)
+    for name, value in changes.items():
+        nested = isinstance(value, dict) and isinstance(base.get(name), dict)
+        merged[name] = _merge(base[name], value) if nested else value
+    return merged

@@ -9,8 +9,6 @@ import re
 
 import pytest
 
-from services.projects.models import StandardType
-from services.projects.policy import POLICIES, BallotPolicy, PanelPolicy
 from tests.helpers import inbox
 from tests.journey import EXPERTS, MEMBERS, Journey, People
 from tests.workflows.histories import finished_histories, record, replayer
@@ -23,13 +21,11 @@ def short_calendar(stack, monkeypatch):
     """Consultation 3 days, pilot one month with a report every 10 days, review due at once; people
     get generous deadlines so that a busy machine cannot make them miss one."""
     monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
-    for kind in (StandardType.group, StandardType.local):
-        monkeypatch.setitem(POLICIES, kind, POLICIES[kind].model_copy(update={
-            "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "review_interval_years": 0,
-            "screening_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
-            "evaluation_days": 600, "ballot": BallotPolicy(open_days=600),
-            "panel": PanelPolicy(opinion_days=600),
-        }))
+    monkeypatch.setattr(stack.settings, "policy_overrides", {"*": {
+        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "review_interval_years": 0,
+        "screening_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
+        "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
+    }})
     return stack
 
 

@@ -27,3 +27,14 @@ def test_settings_come_from_the_environment(monkeypatch):
     settings = Settings()
     assert not settings.embedded_temporal
     assert settings.resolved_database_url == "postgresql://sf@db/sf"
+
+
+def test_policy_overrides_are_checked_when_settings_load(monkeypatch):
+    monkeypatch.setenv("STANDARDFLOW_POLICY_OVERRIDES", '{"local": {"consultation_days": 45}}')
+    assert Settings().policy_overrides == {"local": {"consultation_days": 45}}
+    with pytest.raises(ValidationError, match="consultation_dayz"):
+        Settings(policy_overrides={"*": {"consultation_dayz": 3}})
+    with pytest.raises(ValidationError, match="unknown standard types: regional"):
+        Settings(policy_overrides={"regional": {"consultation_days": 3}})
+    with pytest.raises(ValidationError, match="valid integer"):
+        Settings(policy_overrides={"*": {"ballot": {"open_days": "soon"}}})
