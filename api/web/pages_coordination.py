@@ -35,7 +35,9 @@ async def requests_page(request: Request, session: PageSession, principal: Princ
 
 
 @router.post("/coordination")
-async def send_request(request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep) -> Response:
+async def send_request(
+    request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
+) -> Response:
     """Send a request; its workflow puts it in the receiving organisation's coordinators' inboxes."""
     data = await request.form()
     body = {name: value.strip() for name in FIELDS if isinstance(value := data.get(name), str) and value.strip()}
@@ -55,7 +57,9 @@ async def send_request(request: Request, session: PageSession, principal: Princi
 
 
 @router.get("/coordination/{request_id}")
-async def request_page(request_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
+async def request_page(
+    request_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> HTMLResponse:
     """One request with its history, for the organisations it went through."""
     found = await coordination.to_detail(session, await coordination.get_readable(session, principal, request_id))
     return page(request, "coordination_request.html", principal, item=found,

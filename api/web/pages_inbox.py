@@ -106,7 +106,8 @@ def may_claim(principal: Principal, task: TaskPublic) -> bool:
 
 
 def may_unclaim(principal: Principal, task: TaskPublic) -> bool:
-    return task.state == TaskState.claimed and task.assignee_id == principal.user_id and task.candidate_org_id is not None
+    return (task.state == TaskState.claimed and task.assignee_id == principal.user_id
+            and task.candidate_org_id is not None)
 
 
 @router.post("/tasks/{task_id}/claim")

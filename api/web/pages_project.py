@@ -49,13 +49,17 @@ class Refused:
 
 
 @router.get("/projects/{project_id}")
-async def project_page(project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
+async def project_page(
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> HTMLResponse:
     """Everything about one project the reader may see; 404 for a project they may not."""
     return await _project_view(request, session, principal, project_id)
 
 
 @router.post("/projects/{project_id}/drafts")
-async def upload_draft(project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def upload_draft(
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
     """The working group's next draft version, stored by its SHA-256."""
     data = await request.form()
     file = data.get("file")
@@ -63,7 +67,8 @@ async def upload_draft(project_id: uuid.UUID, request: Request, session: PageSes
     try:
         if not isinstance(file, UploadFile):
             raise Invalid("choose the file to upload", field="file")
-        upload = DraftUpload(label=str(data.get("label") or ""), note=str(data.get("note") or ""), filename=file.filename)
+        upload = DraftUpload(label=str(data.get("label") or ""), note=str(data.get("note") or ""),
+                             filename=file.filename)
         await drafts.upload_draft(session, principal, project_id, upload, file.file, settings.resolved_blob_dir,
                                   settings.max_upload_bytes)
     except (ValidationError, DomainError) as exc:
@@ -72,7 +77,9 @@ async def upload_draft(project_id: uuid.UUID, request: Request, session: PageSes
 
 
 @router.post("/projects/{project_id}/comments")
-async def add_comment(project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def add_comment(
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
     """A comment on a clause of the draft under public consultation."""
     data = await request.form()
     body = {name: str(data.get(name) or "") for name in ("clause", "comment", "proposed_change")}
@@ -86,7 +93,9 @@ async def add_comment(project_id: uuid.UUID, request: Request, session: PageSess
 
 
 @router.post("/comments/{comment_id}/disposition")
-async def dispose_comment(comment_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def dispose_comment(
+    comment_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
     """The working group's disposition of one comment, once the consultation has closed."""
     data = await request.form()
     comment = await consultations.get_comment(session, principal, comment_id)
@@ -114,7 +123,8 @@ async def _refused(
 
 
 async def _project_view(
-    request: Request, session: AsyncSession, principal: Principal, project_id: uuid.UUID, refused: Refused | None = None,
+    request: Request, session: AsyncSession, principal: Principal, project_id: uuid.UUID,
+    refused: Refused | None = None,
 ) -> HTMLResponse:
     project = await projects.get_readable(session, principal, project_id)
     drafting = await projects.drafting_org_ids(session, project_id)
@@ -123,7 +133,8 @@ async def _project_view(
     t = Translator(language(request))
     return page(
         request, "project.html", principal, status_code=refused.status if refused else 200,
-        project=await projects.to_public(session, project), committee=await get_committee(session, project.committee_id),
+        project=await projects.to_public(session, project),
+        committee=await get_committee(session, project.committee_id),
         orgs={o.id: o for o in await list_organisations(session)},
         timeline=await project_timeline(session, principal, project_id),
         drafts=await drafts.list_drafts(session, principal, project_id), draft_labels=list(DraftLabel),
@@ -150,7 +161,9 @@ def _in_working_group(principal: Principal, drafting: list[uuid.UUID], permissio
     return any(principal.can(permission, org_id) for org_id in drafting)
 
 
-async def _consultation(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> ConsultationPublic | None:
+async def _consultation(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID
+) -> ConsultationPublic | None:
     try:
         return await consultations.get_current(session, principal, project_id)
     except NotFound:

@@ -26,8 +26,9 @@ NOTIFICATIONS_PAGE = 30
 
 @router.get("/catalogue")
 async def catalogue_search(
-    request: Request, session: PageSession, reader: OptionalPrincipal, q: str = "", type: str = "", domain: str = "",  # noqa: A002 - the query name
-    year: str = "", offset: int = 0,
+    request: Request, session: PageSession, reader: OptionalPrincipal, q: str = "",
+    type: str = "",  # noqa: A002 - the query's name
+    domain: str = "", year: str = "", offset: int = 0,
 ) -> HTMLResponse:
     """Published standards, newest first, found by text in the title or number, type, domain and year."""
     asked = {"q": q.strip(), "type": type, "domain": domain, "year": year.strip()}
@@ -79,7 +80,9 @@ def _notifications_url(query: dict[str, str]) -> str:
 
 
 @router.post("/notifications/{notification_id}/read")
-async def mark_read(notification_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def mark_read(
+    notification_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
     """Mark one notification read, and stay on the list as it was."""
     await notifications.mark_read(session, principal, notification_id)
     unread = (await request.form()).get("unread")

@@ -12,7 +12,9 @@ from starlette.datastructures import FormData
 
 from api import pipeline
 from api.deps import PrincipalDep, TemporalDep
-from api.web.decision_form import Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values
+from api.web.decision_form import (
+    Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values,
+)
 from api.web.i18n import language
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, page
@@ -31,7 +33,9 @@ SHOWN_REFUSALS = (Conflict, Invalid)  # a decision the workflow or a form check 
 
 
 @router.get("/tasks/{task_id}")
-async def task_page(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
+async def task_page(
+    task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> HTMLResponse:
     """One task: its project, its context, and the decision form when the reader may decide it."""
     task = await tasks.get_readable(session, principal, task_id)
     return await _task_view(request, session, principal, task)

@@ -64,7 +64,9 @@ async def options_for(
     return options
 
 
-async def eligible_experts(session: AsyncSession, project_id: uuid.UUID | None, orgs: list[Organisation]) -> list[Option]:
+async def eligible_experts(
+    session: AsyncSession, project_id: uuid.UUID | None, orgs: list[Organisation]
+) -> list[Option]:
     """Holders of the expert role who belong to none of the project's drafting organisations."""
     ids = list(dict.fromkeys([uid for org in orgs for uid in await users_with_role(session, org.id, Role.expert)]))
     found = await eligibility.candidates(session, project_id, ids)
@@ -103,7 +105,9 @@ async def _row(session: AsyncSession, principal: Principal, key: str, value: obj
     return ContextRow(label, _words(key, value, t))
 
 
-async def _draft_row(session: AsyncSession, principal: Principal, label: str, value: object, t: Translator) -> ContextRow:
+async def _draft_row(
+    session: AsyncSession, principal: Principal, label: str, value: object, t: Translator
+) -> ContextRow:
     try:
         draft = await drafts.get_draft(session, principal, _uuid(value))
     except NotFound:

@@ -151,7 +151,8 @@ async def test_an_accepted_proposal_puts_the_ballot_form_in_each_members_inbox(s
 
     await sign_in(http, "wang.fang", "en")
     inbox = await http.get("/inbox?kind=screen_proposal")
-    assert "Screen the proposal" in inbox.text and "Public charging facilities — data sharing specification" in inbox.text
+    assert "Screen the proposal" in inbox.text
+    assert "Public charging facilities — data sharing specification" in inbox.text
     [task_id] = set(task_ids(inbox, "screen_proposal")) & await _task_ids_of(http, pid)
     task = await http.get(f"/tasks/{task_id}")
     assert "Accept for the committee&#39;s ballot" in task.text and "Return for revision" in task.text
@@ -159,8 +160,8 @@ async def test_an_accepted_proposal_puts_the_ballot_form_in_each_members_inbox(s
     assert accepted.status_code == 303, accepted.text
 
     await sign_in(http, "chen.jie", "zh")
+    vote_id = await _wait_for_task(http, "ballot_vote", "城市公共充电设施 数据共享规范")
     inbox = await http.get("/inbox")
-    [vote_id] = set(task_ids(inbox, "ballot_vote")) & await _task_ids_of(http, pid)
     assert "委员投票" in inbox.text and "城市公共充电设施 数据共享规范" in inbox.text
     vote = await http.get(f"/tasks/{vote_id}")
     for choice in ("赞成", "反对", "弃权", "回避"):
@@ -249,7 +250,8 @@ async def test_projects_notifications_and_dashboard_in_both_languages(stack):
     assert "Notifications" in english.text and "Unread only" not in english.text and notification_id not in english.text
 
     for lang, words in (("zh", ["统计看板", "规划目标完成情况", "按阶段", "立项", "基础"]),
-                        ("en", ["Dashboard", "Progress against the plan", "By stage", "Committee review", "Foundations"])):
+                        ("en", ["Dashboard", "Progress against the plan", "By stage", "Committee review",
+                                "Foundations"])):
         board = await http.get(f"/dashboard?lang={lang}")
         assert board.status_code == 200 and all(w in board.text for w in words), board.text
         assert "<progress" in board.text
@@ -341,7 +343,8 @@ async def test_a_district_asks_an_agency_through_the_coordination_pages(stack):
 
 def options_of(page: httpx.Response, name: str) -> dict[str, str]:
     select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page.text, re.S).group(1)
-    return {words.strip(): value for value, words in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
+    found = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    return {words.strip(): value for value, words in found}
 
 
 async def _wait_for_task(http: httpx.AsyncClient, kind: str, about: str) -> str:

@@ -17,6 +17,7 @@ from services.projects.models import StandardType
 from services.projects.policy import POLICIES, BallotPolicy, PanelPolicy
 from tests.api.test_pages import options_of as options, post_form, propose, sign_in
 from tests.oidc.browser import hidden_field
+from tests.services.draft_samples import elf
 
 pytestmark = pytest.mark.timeout(420)
 
@@ -84,6 +85,12 @@ async def drafting_and_consultation(http: httpx.AsyncClient, pid: str) -> None:
     await sign_in(http, "li.wei", "zh")
     submit_id = await task_on(http, pid, "submit_consultation_draft")
     project = await http.get(f"/projects/{pid}")
+    refused = await http.post(
+        f"/projects/{pid}/drafts", files={"file": ("草案.pdf", elf())},
+        data={"csrf_token": hidden_field(project, "csrf_token"), "label": "consultation"},
+    )
+    assert refused.status_code == 415
+    assert "the file is an ELF executable" in refused.text and 'class="upload-form"' in refused.text
     uploaded = await http.post(
         f"/projects/{pid}/drafts", files={"file": ("征求意见稿.md", "# 一网通办接口规范\n\n5.1 接口应当使用 HTTPS。\n".encode())},
         data={"csrf_token": hidden_field(project, "csrf_token"), "label": "consultation", "note": "征求意见稿第一版"},
