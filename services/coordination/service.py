@@ -21,6 +21,7 @@ from services.identity.models import Membership
 from services.identity.permissions import Permission, Role
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
+from services.pilots.models import PilotSite
 from services.projects import service as projects
 
 
@@ -107,8 +108,12 @@ async def check_receiver(session: AsyncSession, org_id: uuid.UUID, *, holder: uu
 
 
 async def _check_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> None:
-    """A request may belong to a project the sender's organisations may read (taking part in it,
-    hosting its committee, or once it is public)."""
+    """A request may belong to a project the sender's organisations may read (taking part in it or
+    hosting its committee) or one of whose pilot sites they host."""
+    hosting = select(PilotSite.id).where(PilotSite.project_id == project_id,
+                                         col(PilotSite.org_id).in_(list(principal.org_ids)))
+    if (await session.exec(hosting)).first() is not None:
+        return
     try:
         await projects.get_readable(session, principal, project_id)
     except NotFound as exc:

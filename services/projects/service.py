@@ -22,8 +22,8 @@ EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
 
 def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
     """Projects this principal may see: its organisations' own, those submitted to committees it
-    hosts or serves on, those it reviews on an expert panel, those under public consultation, and
-    published standards."""
+    hosts or serves on, those it reviews on an expert panel, and those under public consultation.
+    A published standard's public face is the catalogue; its working papers stay with those who made it."""
     if principal.is_platform_admin:
         return select(StandardProject)
     orgs = list(principal.org_ids)
@@ -39,7 +39,6 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
             col(StandardProject.committee_id).in_(hosting) & (StandardProject.status != ProjectStatus.draft),
             col(StandardProject.committee_id).in_(serving) & (StandardProject.status != ProjectStatus.draft),
             (StandardProject.stage == Stage.public_consultation) & (StandardProject.status == ProjectStatus.active),
-            col(StandardProject.published_at).is_not(None),
             col(StandardProject.id).in_(reviewing),
         )
     )
