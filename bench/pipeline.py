@@ -1,0 +1,341 @@
+"""Pipeline throughput: N standards through StandardFlow over HTTP, against bare Temporal on the same server.
+
+    .venv/bin/python bench/pipeline.py --pipelines 40 --concurrency 10
+    .venv/bin/python bench/pipeline.py --address 127.0.0.1:7233 --until publication
+
+Runs the embedded default as `standardflow dev` does — Temporal's dev server with its state in a
+file, the SQLite database built by the migrations with the demo data, and the worker and the API as
+separate processes — under a compressed calendar (one policy day = one second; consultation 3 days,
+a one-month pilot with a report every 10 days, the periodic review at once; every person's deadline
+generous). Each pipeline is a group standard told by tests/journey.py: every human step is a signed-in
+demo user's task completion through the API (auth, database, the Temporal update, the activities).
+
+At most --concurrency pipelines make decisions at once. A pipeline waiting out a policy period (the
+consultation, the pilot's reporting intervals) gives its place to another and polls its inbox slowly.
+Two rates are printed: decisions per second over the whole run, and over the time spent on decisions
+(the run less the moments when every pipeline in flight was waiting out a policy period). The second
+is the one compared with bare Temporal, which has no policy periods: after the pipelines, with the
+API and worker stopped, ../shared/bench/bare_temporal.py runs on the same Temporal server with the
+same pipelines, concurrency, and decisions per pipeline. Prints three lines: StandardFlow's JSON, the
+baseline's JSON, and the comparison.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from standardflow.config import Settings  # noqa: E402
+from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE, start_dev_server, wait_for_port  # noqa: E402
+from tests.journey import EXPERTS, MEMBERS, Journey, People  # noqa: E402
+
+BARE = ROOT.parent / "shared" / "bench" / "bare_temporal.py"
+SHORT_CALENDAR = {"*": {
+    "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "review_interval_years": 0,
+    "screening_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
+    "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
+}}
+USERS = ["li.wei", "wang.fang", *MEMBERS, *EXPERTS, "zhang.min", "ma.rui", "lin.tao", "hu.bin", "liang.hong"]
+LEADS = ["lin.tao", "hu.bin"]
+UNTIL = ["publication", "pilot", "evaluation", "review"]
+REPORTS = {
+    "pilot_progress_report": {"decision": "submit", "progress": "按计划推进。", "metrics": {"sites_live": 2}},
+    "pilot_final_report": {"decision": "submit", "summary": "对接成本下降。", "metrics": {"adapter_cost_saving_pct": 35}},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Embedded:
+    """StandardFlow's embedded default in a fresh folder: a Temporal dev server (unless `address` names
+    one), the database migrated and seeded, then `standardflow worker` and `standardflow api`."""
+
+    def __init__(self, address: str | None, environment: dict[str, str] | None = None) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="sf-bench-"))
+        self.api_port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.api_port}"
+        self.temporal: subprocess.Popen | None = None
+        self.address = address or self._start_temporal()
+        self.env = self._environment(environment or {})
+        self.worker: subprocess.Popen | None = None
+        self.api: subprocess.Popen | None = None
+
+    def _start_temporal(self) -> str:
+        settings = Settings(var_dir=self.folder, temporal_port=free_port(), temporal_ui_port=free_port())
+        self.temporal = start_dev_server(settings)
+        return settings.resolved_temporal_address
+
+    def _environment(self, extra: dict[str, str]) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("STANDARDFLOW_")}
+        return {**env, "STANDARDFLOW_VAR_DIR": str(self.folder), "STANDARDFLOW_TEMPORAL_ADDRESS": self.address,
+                "STANDARDFLOW_API_PORT": str(self.api_port), "STANDARDFLOW_PUBLIC_BASE_URL": self.base_url,
+                "STANDARDFLOW_TASK_QUEUE": f"bench-{self.folder.name}", **extra}
+
+    @property
+    def state_file(self) -> Path:
+        return self.folder / "temporal.db"
+
+    def _run(self, *command: str) -> subprocess.Popen:
+        log = open(self.folder / f"{command[0]}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        return subprocess.Popen([sys.executable, "-m", "standardflow", *command], env=self.env, cwd=self.folder,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    def start(self) -> None:
+        if self._run("seed-demo").wait() != 0:
+            raise RuntimeError(f"seeding failed: see {self.folder / 'seed-demo.log'}")
+        asyncio.run(self._ensure_search_attribute())
+        self.worker = self._run("worker")
+        self.api = self._run("api")
+        wait_for_port("127.0.0.1", self.api_port, timeout=60, process=self.api)
+
+    async def _ensure_search_attribute(self) -> None:
+        """A server of the caller's (--address) may lack the attribute the project workflow sets."""
+        from temporalio.api.enums.v1 import IndexedValueType
+        from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+        from temporalio.client import Client
+        from temporalio.service import RPCError
+
+        client = await Client.connect(self.address)
+        try:
+            await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
+                search_attributes={STAGE_SEARCH_ATTRIBUTE: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD},
+                namespace=client.namespace))
+        except RPCError:
+            pass  # already there
+
+    def stop_app(self) -> None:
+        for process in (self.api, self.worker):
+            if process is not None and process.poll() is None:
+                process.send_signal(2)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def stop(self) -> None:
+        self.stop_app()
+        if self.temporal is not None and self.temporal.poll() is None:
+            self.temporal.terminate()
+            self.temporal.wait(timeout=30)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class TimedTransport(httpx.AsyncHTTPTransport):
+    """Counts every request and times each task completion (POST /tasks/{id}/complete)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.requests = 0
+        self.completions: list[float] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        started = time.perf_counter()
+        response = await super().handle_async_request(request)
+        self.requests += 1
+        if request.method == "POST" and request.url.path.endswith("/complete") and response.status_code == 200:
+            self.completions.append(time.perf_counter() - started)
+        return response
+
+
+class Clock:
+    """Which pipelines make decisions and which wait out a policy period, and for how long nobody could
+    make a decision because every pipeline in flight was waiting."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.gate = asyncio.Semaphore(concurrency)
+        self.active = self.waiting = 0
+        self.idle_s = self.timer_s = 0.0
+        self._idle_since: float | None = None
+
+    def _update(self) -> None:
+        now, idle = time.perf_counter(), self.active == 0 and self.waiting > 0
+        if idle and self._idle_since is None:
+            self._idle_since = now
+        elif not idle and self._idle_since is not None:
+            self.idle_s += now - self._idle_since
+            self._idle_since = None
+
+    @asynccontextmanager
+    async def deciding(self):
+        async with self.gate:
+            self.active += 1
+            self._update()
+            try:
+                yield
+            finally:
+                self.active -= 1
+                self._update()
+
+    async def wait_out(self, read: Callable[[], Awaitable], until: Callable, every: float = 0.5):
+        """Polls `read` every `every` s until `until` holds, holding no place among the deciders."""
+        self.waiting += 1
+        self._update()
+        started = time.perf_counter()
+        try:
+            while not until(value := await read()):
+                await asyncio.sleep(every)
+            return value
+        finally:
+            self.waiting -= 1
+            self.timer_s += time.perf_counter() - started
+            self._update()
+
+
+async def standard(people: People, clock: Clock, until: str) -> int:
+    """One group standard, proposal to `until`; the number of human decisions it took."""
+    j = Journey(people)
+    async with clock.deciding():
+        await j.propose("li.wei")
+        await j.screen_and_vote()
+        await j.submit_consultation_draft("li.wei")
+        await j.stage("public_consultation")
+        await j.comment("zhang.min", "5.2.1", "建议明确接口的鉴权方式。")
+    await clock.wait_out(lambda: j.tasks("li.wei", "dispose_comments"), bool)
+    async with clock.deciding():
+        await j.dispose_all("li.wei")
+        await j.demonstrate()
+        await j.approve("ma.rui")
+        if until == "publication":
+            return j.decisions
+        await j.enrol("wang.fang", ["PUDONG", "DFCLOUD"])
+        for lead in LEADS:
+            await j.plan(lead)
+    await file_reports(j, clock)
+    if until == "pilot":
+        return j.decisions
+    async with clock.deciding():
+        await j.evaluate("liang.hong")
+        if until == "review":
+            await j.complete("wang.fang", "periodic_review", {"decision": "confirm", "reasons": ""})
+    return j.decisions
+
+
+async def file_reports(j: Journey, clock: Clock) -> None:
+    """The pilot leads file each report as it comes due, until both have filed their final report."""
+    finished: set[str] = set()
+
+    async def due() -> list[tuple[str, str]]:
+        return [(lead, task["kind"]) for lead in LEADS if lead not in finished
+                for task in await j.tasks(lead) if task["kind"] in REPORTS]
+
+    while finished != set(LEADS):
+        reports = await clock.wait_out(due, bool)
+        async with clock.deciding():
+            for lead, kind in reports:
+                await j.complete(lead, kind, REPORTS[kind])
+                if kind == "pilot_final_report":
+                    finished.add(lead)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000, 1)
+
+
+async def drive(base_url: str, pipelines: int, concurrency: int, until: str) -> dict:
+    transport = TimedTransport(limits=httpx.Limits(max_connections=2 * concurrency + 10))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url, timeout=120) as http:
+        people = People(http)
+        for username in USERS:  # sign-ins (argon2) happen once per user, before the clock starts
+            await people(username)
+        warm = Journey(people)
+        await warm.propose("li.wei")
+        await warm.screen_and_vote()
+        transport.completions.clear()
+        transport.requests = 0
+        clock = Clock(concurrency)
+        started = time.perf_counter()
+        decisions = await asyncio.gather(*(standard(people, clock, until) for _ in range(pipelines)))
+        elapsed = time.perf_counter() - started
+    return summary(decisions, concurrency, until, elapsed, clock, transport)
+
+
+def summary(decisions: list[int], concurrency: int, until: str, elapsed: float, clock: Clock,
+            transport: TimedTransport) -> dict:
+    total = sum(decisions)
+    deciding = elapsed - clock.idle_s
+    return {
+        "system": "standardflow", "pipelines": len(decisions), "concurrency": concurrency, "until": until,
+        "decisions_per_pipeline": round(statistics.mean(decisions), 2), "decisions": total,
+        "elapsed_s": round(elapsed, 3), "all_waiting_on_timers_s": round(clock.idle_s, 3),
+        "pipeline_timer_s_mean": round(clock.timer_s / len(decisions), 2),
+        "decisions_per_s_run": round(total / elapsed, 2), "decisions_per_s_deciding": round(total / deciding, 2),
+        "complete_p50_ms": percentile(transport.completions, 0.5),
+        "complete_p95_ms": percentile(transport.completions, 0.95), "http_requests": transport.requests,
+    }
+
+
+def bare_baseline(address: str, pipelines: int, steps: int, concurrency: int) -> dict:
+    command = [sys.executable, str(BARE), "--address", address, "--pipelines", str(pipelines),
+               "--steps", str(steps), "--concurrency", str(concurrency)]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def processes_cpu(stack: Embedded) -> dict:
+    named = {"api": stack.api, "worker": stack.worker, "temporal": stack.temporal}
+    return {name: cpu_seconds(p.pid) for name, p in named.items() if p is not None}
+
+
+def compare(ours: dict, bare: dict) -> str:
+    ratio = ours["decisions_per_s_deciding"] / bare["decisions_per_s"]
+    return (f"decisions/s StandardFlow {ours['decisions_per_s_deciding']} (over decision time; "
+            f"{ours['decisions_per_s_run']} over the whole run, {ours['all_waiting_on_timers_s']} s of it with "
+            f"every pipeline waiting on timers) / bare {bare['decisions_per_s']} = ratio {ratio:.2f}; "
+            f"task completion p50/p95 {ours['complete_p50_ms']}/{ours['complete_p95_ms']} ms; "
+            f"bare update p50/p95 {bare['update_p50_ms']}/{bare['update_p95_ms']} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--address", help="host:port of a running Temporal server (default: start a dev server)")
+    parser.add_argument("--pipelines", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--until", choices=UNTIL, default="review",
+                        help="the last stage driven (default: the whole pipeline, to the first periodic review)")
+    args = parser.parse_args()
+    stack = Embedded(args.address, {"STANDARDFLOW_POLICY_DAY_SECONDS": "1",
+                                    "STANDARDFLOW_POLICY_OVERRIDES": json.dumps(SHORT_CALENDAR)})
+    try:
+        stack.start()
+        load, cpu_before = os.getloadavg()[0], processes_cpu(stack)
+        ours = asyncio.run(drive(stack.base_url, args.pipelines, args.concurrency, args.until))
+        cpu = {f"{k}_cpu_s": round(v - cpu_before[k], 1) for k, v in processes_cpu(stack).items()}
+        ours.update(cpu, load_1min_before=round(load, 2))
+        stack.stop_app()
+        steps = round(ours["decisions_per_pipeline"])
+        bare = bare_baseline(stack.address, args.pipelines, steps, args.concurrency)
+    finally:
+        stack.stop()
+    print(json.dumps(ours))
+    print(json.dumps(bare))
+    print(compare(ours, bare))
+
+
+if __name__ == "__main__":
+    main()
