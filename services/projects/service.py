@@ -9,7 +9,7 @@ from services.audit import service as audit
 from services.committees.models import Committee, CommitteeMember
 from services.committees.service import get_committee
 from services.db import utcnow
-from services.errors import Conflict, Invalid, NotFound
+from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
@@ -124,14 +124,14 @@ async def drafting_org_ids(session: AsyncSession, project_id: uuid.UUID) -> list
 
 def _lead_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     allowed = principal.orgs_with(Permission.PROJECT_PROPOSE)
+    if not allowed:
+        raise Forbidden("you hold the proposer role in no organisation")
     if requested is not None:
         if requested not in allowed:
-            raise Invalid("you hold no proposer role in that organisation", field="lead_org_id")
+            raise Forbidden("you hold no proposer role in that organisation", field="lead_org_id")
         return requested
     if len(allowed) == 1:
         return next(iter(allowed))
-    if not allowed:
-        raise Invalid("you hold the proposer role in no organisation", field="lead_org_id")
     raise Invalid("you propose for several organisations; name one in lead_org_id", field="lead_org_id")
 
 

@@ -36,7 +36,7 @@ async def test_who_may_propose_edit_and_submit(stack):
     proposer, secretary = await stack.login("li.wei"), await stack.login("wang.fang")
     committee = await committee_id(http, proposer)
     refused = await http.post("/api/v1/projects", json={**PROPOSAL, "committee_id": committee}, headers=secretary)
-    assert refused.status_code == 422 and refused.json()["field"] == "lead_org_id"
+    assert refused.status_code == 403 and refused.json()["detail"] == "you hold the proposer role in no organisation"
 
     pid = (await create_proposal(http, proposer))["id"]
     other_proposer = await stack.login("zhang.min")  # a proposer of another enterprise

@@ -1,0 +1,111 @@
+"""Who may call what: one row per route of the app, naming the roles (tests/api/access/world.py's
+ROLES) that get past authentication and authorisation for the world's objects. Everyone else must
+be refused with 401, 403 or 404 (or, on a page, sent to sign in)."""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.services.draft_samples import pdf
+
+EVERYONE = frozenset({"anonymous", "proposer", "secretary", "member", "expert", "approver", "pilot_lead",
+                      "coordinator", "evaluator", "org_admin", "outsider", "platform_admin"})
+SIGNED_IN = EVERYONE - {"anonymous"}
+# who may read the project: its lead, the committee's host organisation and members, its panel's
+# experts, and the platform admin
+READERS = frozenset({"proposer", "secretary", "member", "expert", "platform_admin"})
+PUDONG_USERS = frozenset({"pilot_lead", "org_admin"})  # the district hosting a pilot site
+SHEITC_USERS = frozenset({"coordinator", "evaluator"})
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # with {names} of world objects
+    allowed: frozenset[str]
+    json: Callable[[dict], dict] | None = None
+    form: dict | None = None
+    files: bool = False
+    params: dict = field(default_factory=dict)
+    regrant: bool = False  # give lin.tao the evaluator role again first, so there is one to revoke
+
+
+def _org(world: dict) -> dict:
+    return {"code": f"T{uuid.uuid4().hex[:8]}", "name_zh": "测试单位", "name_en": "Test organisation",
+            "kind": "enterprise"}
+
+
+API = [
+    Row("GET", "/healthz", EVERYONE),
+    Row("GET", "/readyz", EVERYONE),
+    Row("GET", "/openapi.json", EVERYONE),
+    Row("GET", "/docs", EVERYONE),
+    Row("GET", "/docs/oauth2-redirect", EVERYONE),
+    Row("GET", "/redoc", EVERYONE),
+    Row("GET", "/.well-known/jwks.json", EVERYONE),
+    Row("POST", "/api/v1/auth/token", EVERYONE, form={"username": "li.wei", "password": "Shanghai-2026"}),
+    Row("GET", "/api/v1/me", SIGNED_IN),
+    Row("GET", "/api/v1/domains", SIGNED_IN),
+    Row("GET", "/api/v1/organisations", SIGNED_IN),
+    Row("GET", "/api/v1/committees", SIGNED_IN),
+    Row("GET", "/api/v1/dashboard", SIGNED_IN),
+    Row("GET", "/api/v1/catalog", EVERYONE),
+    Row("GET", "/api/v1/catalog/{project}", EVERYONE),
+    Row("GET", "/api/v1/publishing-authorities", SIGNED_IN),
+    Row("POST", "/api/v1/publishing-authorities", frozenset({"platform_admin"}),
+        json=lambda w: {"standard_type": "enterprise", "org_id": w["pjmob"]}),
+    Row("POST", "/api/v1/admin/organisations", frozenset({"platform_admin"}), json=_org),
+    Row("GET", "/api/v1/admin/organisations/{pudong}/members", frozenset({"org_admin", "platform_admin"})),
+    Row("GET", "/api/v1/admin/organisations/{pudong}/audit", frozenset({"org_admin", "platform_admin"})),
+    Row("POST", "/api/v1/admin/organisations/{pudong}/members", frozenset({"org_admin", "platform_admin"}),
+        json=lambda w: {"username": "lin.tao", "role": "evaluator"}),
+    Row("DELETE", "/api/v1/admin/organisations/{pudong}/members/{lin.tao}/roles/{evaluator_role}",
+        frozenset({"org_admin", "platform_admin"}), regrant=True),
+    Row("GET", "/api/v1/projects", SIGNED_IN),
+    Row("POST", "/api/v1/projects", frozenset({"proposer", "outsider"}),
+        json=lambda w: {**w["proposal"], "title_en": f"Matrix {uuid.uuid4().hex[:6]}"}),
+    Row("GET", "/api/v1/projects/{project}", READERS),
+    Row("PATCH", "/api/v1/projects/{draft_project}", frozenset({"proposer"}), json=lambda w: {"scope": "Edited."}),
+    Row("POST", "/api/v1/projects/{submittable_project}/submit", frozenset({"proposer"})),
+    Row("GET", "/api/v1/projects/{project}/audit", READERS),
+    Row("GET", "/api/v1/projects/{project}/timeline", READERS),
+    Row("GET", "/api/v1/projects/{project}/ballots", READERS),
+    Row("GET", "/api/v1/projects/{project}/panels", READERS),
+    Row("GET", "/api/v1/projects/{project}/pilots", READERS | PUDONG_USERS),
+    Row("GET", "/api/v1/projects/{project}/evaluations", READERS),
+    Row("GET", "/api/v1/projects/{project}/drafts", READERS),
+    Row("POST", "/api/v1/projects/{project}/drafts", frozenset({"proposer"}), files=True),
+    Row("GET", "/api/v1/projects/{project}/consultation", READERS),
+    Row("GET", "/api/v1/projects/{project}/comments", READERS),
+    Row("POST", "/api/v1/projects/{project}/comments", READERS,
+        json=lambda w: {"clause": "1", "comment": "Late comment.", "proposed_change": ""}),
+    Row("GET", "/api/v1/projects/{project}/dispositions.csv", frozenset({"proposer", "secretary", "member",
+                                                                         "platform_admin"})),
+    Row("GET", "/api/v1/projects/{project}/dispositions.xlsx", frozenset({"proposer", "secretary", "member",
+                                                                          "platform_admin"})),
+    Row("PUT", "/api/v1/comments/{comment}/disposition", frozenset({"proposer"}),
+        json=lambda w: {"disposition": "accepted", "reason": ""}),
+    Row("GET", "/api/v1/drafts/{draft}", READERS),
+    Row("GET", "/api/v1/drafts/{draft}/file", READERS),
+    Row("GET", "/api/v1/drafts/{discussion_draft}", frozenset({"proposer", "platform_admin"})),
+    Row("GET", "/api/v1/ballots/{ballot}", READERS),
+    Row("GET", "/api/v1/panels/{panel}", READERS),
+    Row("GET", "/api/v1/pilots/{pilot}", READERS | PUDONG_USERS),
+    Row("GET", "/api/v1/coordination-requests", SIGNED_IN),
+    Row("POST", "/api/v1/coordination-requests", frozenset({"coordinator", "org_admin"}),
+        json=lambda w: {"to_org_id": w["xuhui"], "subject": "核对试点名单", "body": "请确认。",
+                        "due_date": "2099-12-31"}),
+    Row("GET", "/api/v1/coordination-requests/{coordination}", PUDONG_USERS | SHEITC_USERS),
+    Row("GET", "/api/v1/notifications", SIGNED_IN),
+    Row("POST", "/api/v1/notifications/{notification}/read", frozenset({"proposer"})),
+    Row("GET", "/api/v1/tasks", SIGNED_IN),
+    Row("GET", "/api/v1/tasks/{task}", frozenset({"coordinator"})),
+    Row("POST", "/api/v1/tasks/{task}/claim", frozenset({"coordinator"})),
+    Row("POST", "/api/v1/tasks/{task}/unclaim", frozenset({"coordinator"})),
+    Row("POST", "/api/v1/tasks/{task}/complete", frozenset({"coordinator"}),
+        json=lambda w: {"decision": "answer", "answer": "已提供。"}),
+]
+
+
+def upload_files() -> dict:
+    return {"file": ("矩阵.pdf", pdf(), "application/pdf")}
