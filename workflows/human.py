@@ -87,11 +87,15 @@ class HumanSteps:
             completion=completion, changes=changes, open_tasks=[spec for spec, _ in open_tasks],
             cancel_task_ids=list(cancel), expire_task_ids=list(expire), events=list(events),
         )
+        # The tasks take decisions from the moment their rows can be seen, which is as soon as the
+        # activity commits: a person quick enough to complete one before the activity's result reaches
+        # this workflow must not be refused.
+        for spec, allowed in open_tasks:
+            self._open[spec.id] = OpenTask(spec, allowed)
         await workflow.execute_activity_method(
             StepActivities.apply_step, step, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
         )
-        for spec, allowed in open_tasks:
-            self._open[spec.id] = OpenTask(spec, allowed)
+        for spec, _ in open_tasks:
             self.deadlines.watch(self, spec)
         if decided:
             self._settled[decided.task_id] = outcome
