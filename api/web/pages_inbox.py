@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import PrincipalDep
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, optional_principal, page
+from services.catalogue import service as catalogue
 from services.errors import Invalid, NotFound
 from services.identity.principal import Principal
 from services.projects import service as projects
@@ -26,9 +27,17 @@ PAGE_SIZE = 20
 
 
 @dataclass(frozen=True)
+class ProjectLink:
+    title_zh: str
+    title_en: str
+    href: str
+    project: StandardProject | None = None  # the project itself, when the reader may read it
+
+
+@dataclass(frozen=True)
 class InboxRow:
     task: TaskPublic
-    project: StandardProject | None
+    project: ProjectLink | None
     holder: str | tuple[str, str]  # "me", "person", or the (organisation code, role) it is offered to
     overdue: bool
     may_claim: bool
@@ -67,7 +76,7 @@ def _inbox_url(filters: dict[str, str], cursor: str = "") -> str:
 
 
 async def inbox_rows(session: AsyncSession, principal: Principal, items: list[TaskPublic]) -> list[InboxRow]:
-    titles = await readable_projects(session, principal, {i.project_id for i in items if i.project_id})
+    titles = await project_links(session, principal, {i.project_id for i in items if i.project_id})
     return [
         InboxRow(
             task=item, project=titles.get(item.project_id), holder=_holder(principal, item),
@@ -78,16 +87,23 @@ async def inbox_rows(session: AsyncSession, principal: Principal, items: list[Ta
     ]
 
 
-async def readable_projects(
+async def project_links(
     session: AsyncSession, principal: Principal, ids: set[uuid.UUID]
-) -> dict[uuid.UUID, StandardProject]:
-    """The projects of these ids the reader may open; a task can belong to one they may not."""
+) -> dict[uuid.UUID, ProjectLink]:
+    """How each task's project is shown: its page for those who may read it, the catalogue entry of
+    a published standard for the others (a pilot lead, an evaluator), nothing for the rest."""
     found = {}
     for project_id in ids:
         try:
-            found[project_id] = await projects.get_readable(session, principal, project_id)
+            project = await projects.get_readable(session, principal, project_id)
+            found[project_id] = ProjectLink(project.title_zh, project.title_en, f"/projects/{project_id}", project)
         except NotFound:
-            continue
+            try:
+                entry = await catalogue.get_entry(session, project_id)
+            except NotFound:
+                continue
+            found[project_id] = ProjectLink(f"{entry.number} {entry.title_zh}", f"{entry.number} {entry.title_en}",
+                                            f"/catalogue/{project_id}")
     return found
 
 

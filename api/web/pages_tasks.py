@@ -18,7 +18,7 @@ from api.web.decision_form import (
 from api.web.i18n import language
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, page
-from api.web.pages_inbox import may_claim, may_unclaim, readable_projects
+from api.web.pages_inbox import may_claim, may_unclaim, project_links
 from api.web.task_options import OFFERED, context_rows, options_for
 from services.db import transaction
 from services.errors import Conflict, Forbidden, Invalid
@@ -79,9 +79,11 @@ async def _task_view(
     why_not = _why_not(principal, task)
     options = {} if why_not else await options_for(session, principal, task, set(decision.form.model_fields), t)
     public = tasks.to_public(task)
-    projects = await readable_projects(session, principal, {task.project_id} if task.project_id else set())
+    link = (await project_links(session, principal, {task.project_id} if task.project_id else set())).get(
+        task.project_id)
     return page(
-        request, "task.html", principal, status_code=status, task=public, project=projects.get(task.project_id),
+        request, "task.html", principal, status_code=status, task=public, link=link,
+        project=link.project if link else None,
         context=await context_rows(session, principal, task, t), why_not=why_not,
         fields=form_fields(decision.form, set(options)) if not why_not else [], options=options,
         values=submitted_values(data), problems=problems or [], describe=describer(t),
