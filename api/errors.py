@@ -1,13 +1,61 @@
-"""One handler turns every domain error into a response with its status and message."""
+"""One handler turns every domain error into a response with its status and message, and the
+OpenAPI schema declares each refusal an operation may answer with."""
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
 from services.errors import DomainError, Unauthorized
 from workflows.client import WorkflowUnavailable
+
+
+class Problem(BaseModel):
+    """Why the request was refused; `field` names the input at fault when there is one."""
+
+    detail: str
+    field: str | None = None
+
+
+class FieldProblem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInput(BaseModel):
+    """Input that does not fit: a list naming each field that does not fit its schema, or a rule of
+    the domain the input breaks, with the field at fault."""
+
+    detail: list[FieldProblem] | str
+    field: str | None = None
+
+
+_REFUSALS = {
+    400: "the body cannot be parsed at all",
+    401: "no valid bearer token or signed-in session",
+    403: "signed in, but without the permission this needs",
+    404: "not found, or not visible to you",
+    409: "not possible in the current state; the message says why",
+    413: "the request body or the file is too large",
+    415: "the file's type is not one accepted",
+    422: "the input does not fit; the message names the field",
+    429: "too many failed attempts; try again later",
+    503: "the workflow engine is not available",
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI `responses` for these refusal statuses, for a router or a route. Declaring 422 here
+    replaces FastAPI's own declaration, which knows only the list form of `detail`."""
+    return {
+        status: {"model": InvalidInput if status == 422 else Problem, "description": _REFUSALS[status]}
+        for status in statuses
+    }
 
 
 def install(app: FastAPI) -> None:

@@ -3,16 +3,18 @@ import uuid
 from fastapi import APIRouter, status
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.audit.schemas import AuditEventPublic
 from services.identity import admin
 from services.identity.permissions import Role
 from services.identity.schemas import MemberAdd, MemberPublic
 from services.organisations.schemas import OrganisationCreate, OrganisationPublic
 
-router = APIRouter(prefix="/api/v1/admin", tags=["administration"])
+router = APIRouter(prefix="/api/v1/admin", tags=["administration"], responses=refusals(401, 403, 404, 422))
 
 
-@router.post("/organisations", response_model=OrganisationPublic, status_code=status.HTTP_201_CREATED)
+@router.post("/organisations", response_model=OrganisationPublic, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 409, 413))
 async def create_organisation(
     data: OrganisationCreate, session: SessionDep, principal: PrincipalDep
 ) -> OrganisationPublic:
@@ -26,7 +28,7 @@ async def list_members(org_id: uuid.UUID, session: SessionDep, principal: Princi
     return await admin.list_members(session, principal, org_id)
 
 
-@router.post("/organisations/{org_id}/members", response_model=MemberPublic)
+@router.post("/organisations/{org_id}/members", response_model=MemberPublic, responses=refusals(400, 413))
 async def grant_role(org_id: uuid.UUID, data: MemberAdd, session: SessionDep, principal: PrincipalDep) -> MemberPublic:
     """Grant a person (by username) a role in your organisation; they become a member if they were not.
 
@@ -34,7 +36,8 @@ async def grant_role(org_id: uuid.UUID, data: MemberAdd, session: SessionDep, pr
     return await admin.add_member(session, principal, org_id, data)
 
 
-@router.delete("/organisations/{org_id}/members/{user_id}/roles/{role}", response_model=MemberPublic)
+@router.delete("/organisations/{org_id}/members/{user_id}/roles/{role}", response_model=MemberPublic,
+               responses=refusals(409))
 async def revoke_role(
     org_id: uuid.UUID, user_id: uuid.UUID, role: Role, session: SessionDep, principal: PrincipalDep
 ) -> MemberPublic:

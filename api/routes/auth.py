@@ -5,6 +5,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from api.auth import login_limits
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.identity import service as identity
 from services.identity.schemas import Me, TokenResponse
 from services.identity.throttle import sign_in
@@ -12,7 +13,7 @@ from services.identity.throttle import sign_in
 router = APIRouter(tags=["identity"])
 
 
-@router.post("/api/v1/auth/token", response_model=TokenResponse)
+@router.post("/api/v1/auth/token", response_model=TokenResponse, responses=refusals(400, 401, 413, 422, 429))
 async def issue_token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
     """Exchange a built-in account's username and password for a signed access token (JWT).
 
@@ -31,7 +32,7 @@ async def jwks(request: Request) -> dict:
     return request.app.state.builtin_issuer.public_jwks()
 
 
-@router.get("/api/v1/me", response_model=Me)
+@router.get("/api/v1/me", response_model=Me, responses=refusals(401))
 async def me(session: SessionDep, principal: PrincipalDep) -> Me:
     """The signed-in user, with each organisation they belong to, their roles there and what those permit."""
     return await identity.describe(session, principal)

@@ -3,10 +3,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.ballots import service as ballots
 from services.ballots.schemas import BallotPublic
 
-router = APIRouter(prefix="/api/v1", tags=["ballots"])
+router = APIRouter(prefix="/api/v1", tags=["ballots"], responses=refusals(401, 404, 422))
 
 
 @router.get("/ballots/{ballot_id}", response_model=BallotPublic)

@@ -4,13 +4,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.catalogue import authorities, service as catalogue
 from services.catalogue.schemas import AuthorityCreate, AuthorityPublic, CatalogueEntry, CataloguePage, CatalogueQuery
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
 
-@router.get("/catalog", response_model=CataloguePage)
+@router.get("/catalog", response_model=CataloguePage, responses=refusals(422))
 async def search_catalogue(session: SessionDep, query: Annotated[CatalogueQuery, Query()]) -> CataloguePage:
     """The public catalogue of published standards; no sign-in needed. Newest first.
 
@@ -21,19 +22,20 @@ async def search_catalogue(session: SessionDep, query: Annotated[CatalogueQuery,
     return await catalogue.search(session, query)
 
 
-@router.get("/catalog/{project_id}", response_model=CatalogueEntry)
+@router.get("/catalog/{project_id}", response_model=CatalogueEntry, responses=refusals(404, 422))
 async def catalogue_entry(project_id: uuid.UUID, session: SessionDep) -> CatalogueEntry:
     """One published standard; 404 for anything not published."""
     return await catalogue.get_entry(session, project_id)
 
 
-@router.get("/publishing-authorities", response_model=list[AuthorityPublic])
+@router.get("/publishing-authorities", response_model=list[AuthorityPublic], responses=refusals(401))
 async def list_publishing_authorities(session: SessionDep, _: PrincipalDep) -> list[AuthorityPublic]:
     """Which organisation publishes (or records the number of) each type of standard."""
     return await authorities.list_authorities(session)
 
 
-@router.post("/publishing-authorities", response_model=AuthorityPublic, status_code=status.HTTP_201_CREATED)
+@router.post("/publishing-authorities", response_model=AuthorityPublic, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 401, 403, 404, 409, 413, 422))
 async def register_publishing_authority(
     data: AuthorityCreate, session: SessionDep, principal: PrincipalDep
 ) -> AuthorityPublic:

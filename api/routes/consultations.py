@@ -3,13 +3,14 @@ import uuid
 from fastapi import APIRouter, Response, status
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from api.routes.drafts import attachment
 from services.consultations import dispositions
 from services.consultations import service as consultations
 from services.consultations.export import TITLE
 from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic, DispositionSet
 
-router = APIRouter(prefix="/api/v1", tags=["consultations"])
+router = APIRouter(prefix="/api/v1", tags=["consultations"], responses=refusals(401, 404, 422))
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -21,7 +22,8 @@ async def get_consultation(project_id: uuid.UUID, session: SessionDep, principal
     return await consultations.get_current(session, principal, project_id)
 
 
-@router.post("/projects/{project_id}/comments", response_model=CommentPublic, status_code=status.HTTP_201_CREATED)
+@router.post("/projects/{project_id}/comments", response_model=CommentPublic, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 403, 409, 413))
 async def add_comment(
     project_id: uuid.UUID, data: CommentCreate, session: SessionDep, principal: PrincipalDep
 ) -> CommentPublic:
@@ -37,7 +39,8 @@ async def list_comments(project_id: uuid.UUID, session: SessionDep, principal: P
     return await consultations.list_comments(session, principal, project_id)
 
 
-@router.put("/comments/{comment_id}/disposition", response_model=CommentPublic)
+@router.put("/comments/{comment_id}/disposition", response_model=CommentPublic,
+            responses=refusals(400, 403, 409, 413))
 async def dispose_comment(
     comment_id: uuid.UUID, data: DispositionSet, session: SessionDep, principal: PrincipalDep
 ) -> CommentPublic:
@@ -47,7 +50,7 @@ async def dispose_comment(
     return await dispositions.dispose_comment(session, principal, comment_id, data)
 
 
-@router.get("/projects/{project_id}/dispositions.csv", response_class=Response)
+@router.get("/projects/{project_id}/dispositions.csv", response_class=Response, responses=refusals(403))
 async def dispositions_csv(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> Response:
     """The disposition table (意见汇总处理表) of the current consultation as CSV in UTF-8 with a
     byte-order mark, in clause order: 序号, 章条编号, 意见内容, 建议修改, 提出单位, 处理意见, 理由."""
@@ -56,7 +59,7 @@ async def dispositions_csv(project_id: uuid.UUID, session: SessionDep, principal
                     headers=attachment(f"{TITLE}.csv", "dispositions.csv"))
 
 
-@router.get("/projects/{project_id}/dispositions.xlsx", response_class=Response)
+@router.get("/projects/{project_id}/dispositions.xlsx", response_class=Response, responses=refusals(403))
 async def dispositions_xlsx(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> Response:
     """The disposition table (意见汇总处理表) of the current consultation as an Excel workbook, with
     the same columns as the CSV."""

@@ -4,15 +4,17 @@ from fastapi import APIRouter, Request, status
 
 from api import coordination_flow
 from api.deps import PrincipalDep, SessionDep, TemporalDep
+from api.errors import refusals
 from services.coordination import service as coordination
 from services.coordination.schemas import (
     CoordinationRequestCreate, CoordinationRequestDetail, CoordinationRequestPublic,
 )
 
-router = APIRouter(prefix="/api/v1/coordination-requests", tags=["coordination"])
+router = APIRouter(prefix="/api/v1/coordination-requests", tags=["coordination"], responses=refusals(401))
 
 
-@router.post("", response_model=CoordinationRequestDetail, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=CoordinationRequestDetail, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 403, 413, 422, 503))
 async def send_request(
     data: CoordinationRequestCreate, request: Request, principal: PrincipalDep, client: TemporalDep
 ) -> CoordinationRequestDetail:
@@ -32,7 +34,7 @@ async def list_requests(session: SessionDep, principal: PrincipalDep) -> list[Co
     return [CoordinationRequestPublic.model_validate(r) for r in await coordination.list_mine(session, principal)]
 
 
-@router.get("/{request_id}", response_model=CoordinationRequestDetail)
+@router.get("/{request_id}", response_model=CoordinationRequestDetail, responses=refusals(404, 422))
 async def get_request(request_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> CoordinationRequestDetail:
     """One request with its history (sent, forwarded, overdue, answered, acknowledged), if it was
     sent by or to one of your organisations."""

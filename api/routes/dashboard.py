@@ -1,10 +1,11 @@
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.dashboard import service as dashboard
 from services.dashboard.schemas import Dashboard
 
-router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
+router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"], responses=refusals(401))
 
 
 @router.get("", response_model=Dashboard)

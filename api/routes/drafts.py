@@ -6,11 +6,12 @@ from fastapi import APIRouter, File, Form, Request, UploadFile, status
 from fastapi.responses import FileResponse
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.drafts import service as drafts
 from services.drafts.models import DraftLabel
 from services.drafts.schemas import DraftPublic, DraftUpload
 
-router = APIRouter(prefix="/api/v1", tags=["drafts"])
+router = APIRouter(prefix="/api/v1", tags=["drafts"], responses=refusals(401, 404, 422))
 
 
 def attachment(name: str, fallback: str) -> dict[str, str]:
@@ -22,7 +23,8 @@ def attachment(name: str, fallback: str) -> dict[str, str]:
     }
 
 
-@router.post("/projects/{project_id}/drafts", response_model=DraftPublic, status_code=status.HTTP_201_CREATED)
+@router.post("/projects/{project_id}/drafts", response_model=DraftPublic, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 403, 409, 413, 415))
 async def upload_draft(
     project_id: uuid.UUID,
     request: Request,

@@ -3,10 +3,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.evaluations import service as evaluations
 from services.evaluations.schemas import EvaluationPublic
 
-router = APIRouter(prefix="/api/v1/projects", tags=["evaluations"])
+router = APIRouter(prefix="/api/v1/projects", tags=["evaluations"], responses=refusals(401, 404, 422))
 
 
 @router.get("/{project_id}/evaluations", response_model=list[EvaluationPublic])

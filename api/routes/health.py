@@ -11,7 +11,7 @@ async def healthz() -> dict:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "the database or Temporal does not answer"}})
 async def readyz(request: Request) -> JSONResponse:
     """The database and Temporal both answer; 503 names the one that does not."""
     checks = {"database": await _database_ok(request), "temporal": await _temporal_ok(request)}

@@ -4,10 +4,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.notifications import service as notifications
 from services.notifications.schemas import NotificationFilter, NotificationPage, NotificationPublic
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=refusals(401, 422))
 
 
 @router.get("", response_model=NotificationPage)
@@ -23,7 +24,7 @@ async def list_notifications(
     return await notifications.list_notifications(session, principal, flt)
 
 
-@router.post("/{notification_id}/read", response_model=NotificationPublic)
+@router.post("/{notification_id}/read", response_model=NotificationPublic, responses=refusals(404))
 async def mark_read(notification_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> NotificationPublic:
     """Mark one of your notifications read. Marking it again keeps the time it was first read."""
     return NotificationPublic.model_validate(await notifications.mark_read(session, principal, notification_id))

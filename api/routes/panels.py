@@ -3,10 +3,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.panels import service as panels
 from services.panels.schemas import PanelPublic
 
-router = APIRouter(prefix="/api/v1", tags=["panels"])
+router = APIRouter(prefix="/api/v1", tags=["panels"], responses=refusals(401, 404, 422))
 
 
 @router.get("/panels/{panel_id}", response_model=PanelPublic)

@@ -3,10 +3,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.pilots import service as pilots
 from services.pilots.schemas import PilotSiteDetail, PilotSitePublic
 
-router = APIRouter(prefix="/api/v1", tags=["pilots"])
+router = APIRouter(prefix="/api/v1", tags=["pilots"], responses=refusals(401, 404, 422))
 
 
 @router.get("/projects/{project_id}/pilots", response_model=list[PilotSitePublic])

@@ -4,15 +4,17 @@ from fastapi import APIRouter, Request, status
 
 from api import pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
+from api.errors import refusals
 from services.audit import service as audit
 from services.audit.schemas import AuditEventPublic
 from services.projects import service as projects
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
-router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=refusals(401))
 
 
-@router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED,
+             responses=refusals(400, 403, 404, 413, 422))
 async def create_project(data: ProjectCreate, session: SessionDep, principal: PrincipalDep) -> ProjectPublic:
     """Save a new proposal as a draft, for an organisation where you hold the proposer role."""
     project = await projects.create_project(session, principal, data)
@@ -25,13 +27,13 @@ async def list_projects(session: SessionDep, principal: PrincipalDep) -> list[Pr
     return [await projects.to_public(session, p) for p in await projects.list_readable(session, principal)]
 
 
-@router.get("/{project_id}", response_model=ProjectPublic)
+@router.get("/{project_id}", response_model=ProjectPublic, responses=refusals(404, 422))
 async def get_project(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> ProjectPublic:
     """One project, if you may see it."""
     return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
-@router.patch("/{project_id}", response_model=ProjectPublic)
+@router.patch("/{project_id}", response_model=ProjectPublic, responses=refusals(400, 403, 404, 409, 413, 422))
 async def update_project(
     project_id: uuid.UUID, data: ProjectUpdate, session: SessionDep, principal: PrincipalDep
 ) -> ProjectPublic:
@@ -40,7 +42,7 @@ async def update_project(
     return await projects.to_public(session, project)
 
 
-@router.post("/{project_id}/submit", response_model=ProjectPublic)
+@router.post("/{project_id}/submit", response_model=ProjectPublic, responses=refusals(403, 404, 409, 422, 503))
 async def submit_project(
     project_id: uuid.UUID, request: Request, principal: PrincipalDep, client: TemporalDep
 ) -> ProjectPublic:
@@ -52,7 +54,7 @@ async def submit_project(
     return await pipeline.submit_project(state.sessions, client, state.settings, principal, project_id)
 
 
-@router.get("/{project_id}/audit", response_model=list[AuditEventPublic])
+@router.get("/{project_id}/audit", response_model=list[AuditEventPublic], responses=refusals(404, 422))
 async def project_audit(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> list[AuditEventPublic]:
     """The project's audit trail, oldest first."""
     await projects.get_readable(session, principal, project_id)

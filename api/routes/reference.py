@@ -1,13 +1,14 @@
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.committees import service as committees
 from services.committees.schemas import CommitteePublic
 from services.organisations import service as organisations
 from services.organisations.schemas import OrganisationPublic
 from services.projects.domains import FRAMEWORK
 
-router = APIRouter(prefix="/api/v1", tags=["reference"])
+router = APIRouter(prefix="/api/v1", tags=["reference"], responses=refusals(401))
 
 
 @router.get("/domains")

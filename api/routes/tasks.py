@@ -5,10 +5,11 @@ from fastapi import APIRouter, Body, Query, Request
 
 from api import pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
+from api.errors import refusals
 from services.tasks import service as tasks
 from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic
 
-router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
+router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=refusals(401, 422))
 
 
 @router.get("", response_model=TaskPage)
@@ -23,25 +24,25 @@ async def list_tasks(
     return await tasks.list_tasks(session, principal, flt)
 
 
-@router.get("/{task_id}", response_model=TaskDetail)
+@router.get("/{task_id}", response_model=TaskDetail, responses=refusals(404))
 async def get_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskDetail:
     """One task, with the JSON schema of the decision it expects."""
     return tasks.to_detail(await tasks.get_readable(session, principal, task_id))
 
 
-@router.post("/{task_id}/claim", response_model=TaskPublic)
+@router.post("/{task_id}/claim", response_model=TaskPublic, responses=refusals(403, 404, 409))
 async def claim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
     """Take a task offered to your role, so that nobody else works on it. 409 if someone holds it."""
     return tasks.to_public(await tasks.claim(session, principal, task_id))
 
 
-@router.post("/{task_id}/unclaim", response_model=TaskPublic)
+@router.post("/{task_id}/unclaim", response_model=TaskPublic, responses=refusals(404, 409))
 async def unclaim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
     """Give a task you claimed back to everyone it is offered to."""
     return tasks.to_public(await tasks.unclaim(session, principal, task_id))
 
 
-@router.post("/{task_id}/complete", response_model=TaskPublic)
+@router.post("/{task_id}/complete", response_model=TaskPublic, responses=refusals(400, 403, 404, 409, 413, 503))
 async def complete_task(
     task_id: uuid.UUID,
     request: Request,

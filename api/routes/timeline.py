@@ -3,10 +3,11 @@ import uuid
 from fastapi import APIRouter
 
 from api.deps import PrincipalDep, SessionDep
+from api.errors import refusals
 from services.dashboard.schemas import Timeline
 from services.dashboard.timeline import project_timeline
 
-router = APIRouter(prefix="/api/v1/projects", tags=["projects"])
+router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=refusals(401, 404, 422))
 
 
 @router.get("/{project_id}/timeline", response_model=Timeline)
