@@ -1,10 +1,14 @@
+import re
 import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.tasks.models import TaskState
+
+
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
 
 
 class TaskSort(StrEnum):
@@ -26,6 +30,14 @@ class TaskFilter(BaseModel):
     sort: TaskSort = TaskSort.due
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=500)
+
+    @field_validator("due_before", mode="before")
+    @classmethod
+    def _written_as_a_date_and_time(cls, value: object) -> object:
+        # Pydantic would also take a number of seconds since 1970; the schema promises a date-time.
+        if isinstance(value, int | float) or (isinstance(value, str) and not _DATE_TIME.match(value)):
+            raise ValueError("give a date and time such as 2026-05-01T00:00:00Z")
+        return value
 
 
 class TaskPublic(BaseModel):
