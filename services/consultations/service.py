@@ -13,7 +13,7 @@ from services.committees.models import Committee, CommitteeMember
 from services.consultations.models import Consultation, ConsultationComment, ConsultationStatus
 from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic
 from services.drafts.models import DraftVersion
-from services.errors import Conflict, Invalid, NotFound
+from services.errors import Conflict, Forbidden, NotFound
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
 from services.projects import service as projects
@@ -125,10 +125,10 @@ async def _open_for_comments(session: AsyncSession, project_id: uuid.UUID) -> Co
 def _commenting_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     if requested is not None:
         if requested not in principal.org_ids:
-            raise Invalid("you may comment only on behalf of an organisation you belong to", field="org_id")
+            raise Forbidden("you may comment only on behalf of an organisation you belong to", field="org_id")
         return requested
     if not principal.memberships:
-        raise Invalid("a comment is made on behalf of an organisation, and you belong to none", field="org_id")
+        raise Forbidden("a comment is made on behalf of an organisation, and you belong to none", field="org_id")
     return principal.memberships[0].org_id
 
 

@@ -158,7 +158,7 @@ async def _comments_while_open(stack, pid: str) -> list[dict]:
     assert [(c["number"], c["org_code"]) for c in made] == [(1, "SDCIA"), (2, "HDU"), (3, "DFCLOUD")]
     not_theirs = await stack.http.post(f"/api/v1/projects/{pid}/comments", headers=await stack.login("sun.li"),
                                        json={"clause": "1", "comment": "x", "org_id": made[0]["org_id"]})
-    assert not_theirs.status_code == 422 and not_theirs.json()["field"] == "org_id"
+    assert not_theirs.status_code == 403 and not_theirs.json()["field"] == "org_id"
     early = await dispose(stack, "li.wei", made[0]["id"], "accepted")
     assert early.status_code == 409 and "once the consultation has closed" in early.json()["detail"]
 
