@@ -40,7 +40,8 @@ class CatalogueQuery(BaseModel):
     q: str | None = Field(default=None, max_length=200,
                           description="text in the Chinese or English title or in the number")
     type: StandardType | None = None
-    domain: str | None = Field(default=None, max_length=64, description="a domain code, or a domain group's code")
+    domain: str | None = Field(default=None, max_length=64, description="a domain code, or a domain group's code",
+                               json_schema_extra={"enum": sorted(DOMAINS) + sorted(DOMAIN_GROUPS)})
     year: int | None = Field(default=None, ge=1900, le=2999, description="year of publication")
     status: CatalogueStatus | None = None
     limit: int = Field(default=20, ge=1, le=100)

@@ -9,6 +9,17 @@ from services.projects.models import ProjectStatus, Stage, StandardType
 _TITLE = Field(min_length=1, max_length=300)
 _TEXT = Field(min_length=1, max_length=20_000)
 _OPTIONAL_TEXT = Field(default="", max_length=20_000)
+_DOMAIN_CODES = {"enum": sorted(DOMAINS)}
+
+
+def _unchanged_when_omitted(schema: dict) -> None:
+    """An edit's field left out keeps its value; null is refused, as the proposal needs every one."""
+    schema.pop("default", None)
+
+
+def _domain_edit(schema: dict) -> None:
+    _unchanged_when_omitted(schema)
+    schema.update(_DOMAIN_CODES)
 
 
 def _known_domain(value: str | None) -> str | None:
@@ -27,7 +38,7 @@ class ProjectCreate(BaseModel):
     scope: str = _TEXT
     rationale: str = _TEXT
     standard_type: StandardType
-    domain: str = Field(max_length=64)
+    domain: str = Field(max_length=64, json_schema_extra=_DOMAIN_CODES)
     committee_id: uuid.UUID
     lead_org_id: uuid.UUID | None = None
     co_drafting_org_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
@@ -43,14 +54,14 @@ class ProjectUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title_zh: str | None = Field(default=None, min_length=1, max_length=300)
-    title_en: str | None = Field(default=None, min_length=1, max_length=300)
-    scope: str | None = Field(default=None, min_length=1, max_length=20_000)
-    rationale: str | None = Field(default=None, min_length=1, max_length=20_000)
-    domain: str | None = Field(default=None, max_length=64)
+    title_zh: str = Field(default=None, min_length=1, max_length=300, json_schema_extra=_unchanged_when_omitted)
+    title_en: str = Field(default=None, min_length=1, max_length=300, json_schema_extra=_unchanged_when_omitted)
+    scope: str = Field(default=None, min_length=1, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
+    rationale: str = Field(default=None, min_length=1, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
+    domain: str = Field(default=None, max_length=64, json_schema_extra=_domain_edit)
     co_drafting_org_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
-    relation_to_existing: str | None = Field(default=None, max_length=20_000)
-    known_patents: str | None = Field(default=None, max_length=20_000)
+    relation_to_existing: str = Field(default=None, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
+    known_patents: str = Field(default=None, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
     target_completion: date | None = None
 
     _domain = field_validator("domain")(_known_domain)
