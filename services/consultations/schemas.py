@@ -21,7 +21,10 @@ class CommentCreate(BaseModel):
 class DispositionSet(BaseModel):
     """The working group's disposition of a comment; a reason is required unless it is accepted."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"anyOf": [
+        {"properties": {"disposition": {"const": "accepted"}}},
+        {"properties": {"reason": {"pattern": r"\S"}}, "required": ["reason"]},
+    ]})
 
     disposition: Disposition
     reason: str = Field(default="", max_length=20_000)
