@@ -30,7 +30,8 @@ async def upload_draft(
     request: Request,
     session: SessionDep,
     principal: PrincipalDep,
-    file: Annotated[UploadFile, File(description="PDF, DOCX, ODT, Markdown or plain UTF-8 text")],
+    file: Annotated[UploadFile, File(description="PDF, DOCX, ODT, Markdown or plain UTF-8 text",
+                                     json_schema_extra={"format": "binary", "minLength": 1})],
     label: Annotated[DraftLabel, Form(description="discussion 工作组讨论稿, consultation 征求意见稿, "
                                                   "review 送审稿 or approval 报批稿")],
     note: Annotated[str, Form(max_length=2_000)] = "",
