@@ -1,0 +1,211 @@
+"""deploy/compose.yaml and deploy/k8s: valid for the tools that read them, and true to the code they run."""
+
+import re
+import subprocess
+
+import typer.main
+import yaml
+
+from api.routes.health import router as health_router
+from standardflow.cli import app as cli_app
+from standardflow.config import Settings
+from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE
+from tests.deploy.files import (
+    BIN, DEPLOY, K8S, MANIFESTS, PLACEHOLDER, interpolate, k8s_documents, k8s_object, pod_spec, workloads,
+)
+
+# A version that every kubernetes-validate allowed by pyproject.toml (>=1.30) ships schemas for.
+KUBERNETES_VERSION = "1.30.0"
+SETTING_NAMES = {f"STANDARDFLOW_{name.upper()}" for name in Settings.model_fields}
+CLI_COMMANDS = set(typer.main.get_command(cli_app).commands)
+STANDARDFLOW_WORKLOADS = ("standardflow-api", "standardflow-worker", "standardflow-migrate")
+
+
+def _run(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=DEPLOY.parent)
+
+
+def _configmap() -> dict[str, str]:
+    return k8s_object("ConfigMap", "standardflow")["data"]
+
+
+def _container(name: str) -> dict:
+    return pod_spec(k8s_object("Deployment" if name != "standardflow-migrate" else "Job", name))["containers"][0]
+
+
+def test_every_kubernetes_manifest_passes_strict_schema_validation():
+    assert len(MANIFESTS) >= 10
+    result = _run(str(BIN / "kubernetes-validate"), "--strict", "-k", KUBERNETES_VERSION, *map(str, MANIFESTS))
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    # An unknown apiVersion or kind is only a warning to kubernetes-validate: a manifest kubectl would refuse.
+    assert not re.search(r"^(WARN|ERROR)", output, re.MULTILINE), output
+    assert output.count(" passed for resource ") == len(k8s_documents())
+
+
+def test_the_kustomization_applies_every_manifest_but_the_secret_template():
+    kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+    assert set(kustomization["resources"]) == {path.name for path in MANIFESTS} - {"secret.example.yaml"}
+    image = _container("standardflow-api")["image"].rsplit(":", 1)[0]
+    assert [entry["name"] for entry in kustomization["images"]] == [image]
+
+
+def test_the_compose_file_follows_the_compose_specification():
+    result = _run(str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.compose-spec", "deploy/compose.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_standardflow_variable_named_in_deploy_is_a_setting():
+    files = [DEPLOY / "compose.yaml", DEPLOY / ".env.example", DEPLOY / "Dockerfile", *MANIFESTS]
+    named = {name for path in files for name in re.findall(r"STANDARDFLOW_[A-Z0-9_]+", path.read_text())}
+    assert {"STANDARDFLOW_DATABASE_URL", "STANDARDFLOW_TEMPORAL_ADDRESS", "STANDARDFLOW_SESSION_SECRET"} <= named
+    assert named - SETTING_NAMES == set()
+
+
+def test_the_kubernetes_settings_load_as_production_settings(clean_environment):
+    secret = k8s_object("Secret", "standardflow")["stringData"]
+    for name, value in {**_configmap(), **secret}.items():
+        clean_environment.setenv(name, value)
+    settings = Settings(_env_file=None)
+    assert settings.environment == "production"
+    assert not settings.embedded_temporal
+    assert settings.resolved_database_url.startswith("postgresql://")
+    assert settings.mail is not None and settings.mail.starttls
+
+
+def test_the_compose_settings_load_as_production_settings(clean_environment, compose, compose_variables):
+    environment = compose["services"]["api"]["environment"]
+    for name, value in environment.items():
+        clean_environment.setenv(name, interpolate(str(value), compose_variables))
+    settings = Settings(_env_file=None)
+    assert settings.environment == "production"
+    assert settings.resolved_database_url == "postgresql://standardflow:REPLACE_ME@postgresql:5432/standardflow"
+    assert settings.resolved_temporal_address == "temporal:7233"
+    assert settings.mail is not None and settings.mail.host == "mailpit"
+
+
+def test_the_api_probes_are_the_apps_health_endpoints(compose):
+    routes = {route.path for route in health_router.routes}
+    container = _container("standardflow-api")
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz" and "/readyz" in routes
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz" and "/healthz" in routes
+    port = container["ports"][0]
+    assert port["containerPort"] == int(_configmap()["STANDARDFLOW_API_PORT"])
+    assert container["readinessProbe"]["httpGet"]["port"] == port["name"]
+    assert "http://127.0.0.1:8000/readyz" in " ".join(compose["services"]["api"]["healthcheck"]["test"])
+
+
+def test_no_secret_holds_a_real_value():
+    secrets = [doc for doc in k8s_documents() if doc["kind"] == "Secret"]
+    assert {doc["metadata"]["name"] for doc in secrets} == {"standardflow", "standardflow-signing-keys"}
+    for secret in secrets:
+        assert "data" not in secret, "base64 data hides what a template holds: use stringData placeholders"
+        for key, value in secret["stringData"].items():
+            assert value == "" or PLACEHOLDER in value, f"{secret['metadata']['name']}.{key} looks real"
+    url = k8s_object("Secret", "standardflow")["stringData"]["STANDARDFLOW_DATABASE_URL"]
+    assert url.split("@")[0].endswith(f":{PLACEHOLDER}")
+    assert not any(re.search("SECRET|PASSWORD|DATABASE_URL", key) for key in _configmap())
+
+
+def test_compose_takes_every_secret_from_the_env_file(compose, compose_variables):
+    assert all(value in ("", PLACEHOLDER) or value.startswith("http") for value in compose_variables.values())
+    text = (DEPLOY / "compose.yaml").read_text()
+    for name in ("STANDARDFLOW_SESSION_SECRET", "POSTGRES_PASSWORD", "TEMPORAL_POSTGRES_PASSWORD"):
+        # Only as ${NAME:?...}: compose refuses to start until .env sets it.
+        assert f"${{{name}:?" in text and name in compose_variables
+    environment = compose["services"]["api"]["environment"]
+    assert environment["STANDARDFLOW_SESSION_SECRET"].startswith("${STANDARDFLOW_SESSION_SECRET:?")
+
+
+def test_worker_api_and_migration_run_one_image_with_a_command_the_cli_has(compose):
+    images = {_container(name)["image"] for name in STANDARDFLOW_WORKLOADS}
+    assert len(images) == 1
+    assert {_container(name)["args"][0] for name in STANDARDFLOW_WORKLOADS} == {"api", "worker", "migrate"}
+    services = compose["services"]
+    ours = ("api", "worker", "migrate", "signing-keys")
+    assert len({(services[name]["image"], str(services[name]["build"])) for name in ours}) == 1
+    assert services["api"]["build"]["dockerfile"] == "deploy/Dockerfile"
+    assert {services[name]["command"][0] for name in ours} <= CLI_COMMANDS
+    assert {_container(name)["args"][0] for name in STANDARDFLOW_WORKLOADS} <= CLI_COMMANDS
+
+
+def test_compose_starts_temporal_then_migrates_then_the_worker_then_two_api_replicas(compose):
+    services = compose["services"]
+
+    def waits_for(service: str) -> dict[str, str]:
+        return {name: rule["condition"] for name, rule in services[service]["depends_on"].items()}
+
+    done = "service_completed_successfully"
+    assert waits_for("migrate") == {"postgresql": "service_healthy"}
+    assert waits_for("worker")["migrate"] == done and waits_for("worker")["temporal-search-attribute"] == done
+    assert {"migrate": done, "signing-keys": done, "temporal-search-attribute": done}.items() <= waits_for("api").items()
+    assert waits_for("api")["worker"] == "service_started"
+    assert waits_for("caddy") == {"api": "service_healthy"}
+    assert services["api"]["deploy"]["replicas"] == 2
+    assert "healthcheck" in services["postgresql"] and "healthcheck" in services["temporal-postgresql"]
+
+
+def test_the_search_attribute_is_created_where_the_app_looks_for_it(compose):
+    create = f"temporal operator search-attribute create --namespace {{}} --name {STAGE_SEARCH_ATTRIBUTE} --type Keyword"
+    compose_script = compose["services"]["temporal-search-attribute"]["command"][0]
+    assert create.format('"$$TEMPORAL_NAMESPACE"') in compose_script
+    job = pod_spec(k8s_object("Job", "temporal-search-attribute"))["containers"][0]
+    assert create.format('"$TEMPORAL_NAMESPACE"') in job["args"][0]
+    sources = {item["name"]: item["valueFrom"]["configMapKeyRef"]["key"] for item in job["env"] if "valueFrom" in item}
+    assert sources == {"TEMPORAL_ADDRESS": "STANDARDFLOW_TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE": "STANDARDFLOW_TEMPORAL_NAMESPACE"}
+    values = yaml.safe_load((K8S / "helm" / "temporal-values.yaml").read_text())
+    namespaces = [item["name"] for item in values["server"]["config"]["namespaces"]["namespace"]]
+    assert _configmap()["STANDARDFLOW_TEMPORAL_NAMESPACE"] in namespaces
+    assert _configmap()["STANDARDFLOW_TEMPORAL_ADDRESS"].startswith("temporal-frontend.temporal.svc")
+    for store in ("default", "visibility"):
+        sql = values["server"]["config"]["persistence"][store]["sql"]
+        assert sql["driver"] == "postgres12" and "password" not in sql and sql["existingSecret"]
+
+
+def test_every_pod_runs_unprivileged_on_a_read_only_root_with_resources():
+    for workload in workloads():
+        spec = pod_spec(workload)
+        assert spec["securityContext"]["runAsNonRoot"] is True, workload["metadata"]["name"]
+        assert spec["automountServiceAccountToken"] is False
+        for container in spec["containers"]:
+            context = container["securityContext"]
+            assert context["readOnlyRootFilesystem"] is True and context["allowPrivilegeEscalation"] is False
+            assert context["capabilities"]["drop"] == ["ALL"]
+            assert {"requests", "limits"} <= container["resources"].keys()
+            assert "memory" in container["resources"]["limits"]
+
+
+def test_the_app_writes_only_to_its_volumes():
+    settings = _configmap()
+    for name in STANDARDFLOW_WORKLOADS:
+        spec = pod_spec(k8s_object("Deployment" if name != "standardflow-migrate" else "Job", name))
+        volumes = {volume["name"]: volume for volume in spec["volumes"]}
+        mounts = {mount["mountPath"]: volumes[mount["name"]] for mount in spec["containers"][0]["volumeMounts"]}
+        assert "emptyDir" in mounts[settings["STANDARDFLOW_VAR_DIR"]] and "emptyDir" in mounts["/tmp"]
+    api = pod_spec(k8s_object("Deployment", "standardflow-api"))
+    volumes = {volume["name"]: volume for volume in api["volumes"]}
+    mounts = {mount["mountPath"]: volumes[mount["name"]] for mount in api["containers"][0]["volumeMounts"]}
+    claim = mounts[settings["STANDARDFLOW_BLOB_DIR"]]["persistentVolumeClaim"]["claimName"]
+    assert k8s_object("PersistentVolumeClaim", claim)["spec"]["accessModes"] == ["ReadWriteMany"]
+    keys_dir, keys_file = settings["STANDARDFLOW_SIGNING_KEY_PATH"].rsplit("/", 1)
+    keys = mounts[keys_dir]["secret"]["secretName"]
+    assert keys_file in k8s_object("Secret", keys)["stringData"]
+
+
+def test_api_and_worker_scale_and_survive_drains():
+    assert k8s_object("Deployment", "standardflow-api")["spec"]["replicas"] == 3
+    assert k8s_object("Deployment", "standardflow-worker")["spec"]["replicas"] == 2
+    for name in ("standardflow-api", "standardflow-worker"):
+        target = k8s_object("HorizontalPodAutoscaler", name)["spec"]["scaleTargetRef"]
+        assert (target["kind"], target["name"]) == ("Deployment", name)
+        labels = k8s_object("Deployment", name)["spec"]["template"]["metadata"]["labels"]
+        selector = k8s_object("PodDisruptionBudget", name)["spec"]["selector"]["matchLabels"]
+        assert selector.items() <= labels.items()
+    service = k8s_object("Service", "standardflow-api")
+    api_labels = k8s_object("Deployment", "standardflow-api")["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= api_labels.items()
+    rule = k8s_object("Ingress", "standardflow")["spec"]["rules"][0]
+    assert _configmap()["STANDARDFLOW_PUBLIC_BASE_URL"] == f"https://{rule['host']}"
+    backend = rule["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == "standardflow-api"
+    assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
