@@ -1,12 +1,17 @@
 """Activities: thin adapters from workflow steps to the same service functions the API calls."""
 
 import uuid
+
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from services.db import transaction
+from services.errors import DomainError
 from services.projects import steps
+from services.tasks.models import AppliedStep
 from workflows.models import StepSpec
 
 
@@ -40,5 +45,24 @@ class StepActivities:
 
     @activity.defn(name="apply_step")
     async def apply_step(self, spec: StepSpec) -> bool:
+        """False when written before. The database being away is retried; a step the data refuses
+        (a constraint it violates, a domain rule) fails at once, for people to resolve
+        (workflows/failures.py)."""
+        try:
+            async with transaction(self._sessions) as session:
+                return await steps.apply_step(session, to_service_step(spec))
+        except IntegrityError as exc:
+            if await self._applied(spec.id):  # an earlier attempt, still running when this one began
+                return False
+            raise permanent(exc, str(exc.orig)) from exc
+        except (DataError, DomainError) as exc:
+            raise permanent(exc, str(getattr(exc, "orig", exc))) from exc
+
+    async def _applied(self, step_id: str) -> bool:
         async with transaction(self._sessions) as session:
-            return await steps.apply_step(session, to_service_step(spec))
+            return await session.get(AppliedStep, step_id) is not None
+
+
+def permanent(exc: Exception, message: str) -> ApplicationError:
+    """An error no retry can fix: the workflow stops retrying and hands it to people."""
+    return ApplicationError(message, type=type(exc).__name__, non_retryable=True)

@@ -12,6 +12,7 @@ from workflows.ballot_activities import BallotActivities
 from workflows.consultation_activities import ConsultationActivities
 from workflows.coordination import CoordinationWorkflow
 from workflows.coordination_activities import CoordinationActivities
+from workflows.failure_activities import FailureActivities
 from workflows.notify_activities import NotifyActivities
 from workflows.panel import PanelWorkflow
 from workflows.panel_activities import PanelActivities
@@ -29,7 +30,7 @@ def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | No
     notices = NotifyActivities(sessions, mail)
     ballots = BallotActivities(sessions)
     return [
-        steps.apply_step,
+        steps.apply_step, FailureActivities(sessions).failure_target,
         notices.notify, notices.escalation_target, notices.send_notification_mail,
         ballots.open_ballot, ballots.close_ballot,
         *ConsultationActivities(sessions).all(),

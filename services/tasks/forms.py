@@ -37,6 +37,20 @@ class ReviseProposal(DecisionForm):
     decision: Literal["resubmit", "withdraw"]
 
 
+class ResolveFailure(DecisionForm):
+    """A step of the workflow failed in a way no retry fixes (the error is in the task's context):
+    try it again once the data is put right, or abandon it and withdraw the project."""
+
+    decision: Literal["retry", "abandon"]
+    reasons: str = Field(default="", max_length=20_000)
+
+    @model_validator(mode="after")
+    def _reasons_to_abandon(self) -> "ResolveFailure":
+        if self.decision == "abandon" and not self.reasons:
+            raise ValueError("reasons are required to abandon the step and withdraw the project")
+        return self
+
+
 class TaskForm(BaseModel):
     """A kind of task: the decision form it takes, the permission needed to decide it, its title."""
 
@@ -58,5 +72,14 @@ PROPOSAL_FORMS = [
     TaskForm(
         kind="revise_proposal", form=ReviseProposal, permission=Permission.PROJECT_PROPOSE,
         title_zh="修改提案", title_en="Revise the proposal",
+    ),
+]
+
+# Offered to the people a missed deadline escalates to: the committee's secretaries, or an
+# organisation's admins (workflows/failures.py).
+FAILURE_FORMS = [
+    TaskForm(
+        kind="resolve_failure", form=ResolveFailure, permission=Permission.ESCALATION_ACKNOWLEDGE,
+        title_zh="处理流程故障", title_en="Resolve a failed step",
     ),
 ]

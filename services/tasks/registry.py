@@ -10,13 +10,13 @@ from services.evaluations.forms import EVALUATION_FORMS
 from services.notifications.forms import NOTIFICATION_FORMS
 from services.panels.forms import PANEL_FORMS
 from services.pilots.forms import PILOT_FORMS
-from services.tasks.forms import PROPOSAL_FORMS, DecisionForm, TaskForm
+from services.tasks.forms import FAILURE_FORMS, PROPOSAL_FORMS, DecisionForm, TaskForm
 
 FORMS: dict[str, TaskForm] = {
     form.kind: form
     for form in (
         *PROPOSAL_FORMS, *BALLOT_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *PUBLICATION_FORMS,
-        *PILOT_FORMS, *COORDINATION_FORMS, *EVALUATION_FORMS, *NOTIFICATION_FORMS,
+        *PILOT_FORMS, *COORDINATION_FORMS, *EVALUATION_FORMS, *NOTIFICATION_FORMS, *FAILURE_FORMS,
     )
 }
 

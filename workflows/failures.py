@@ -1,0 +1,92 @@
+"""A step that cannot be written goes to people, not into a stuck workflow.
+
+`apply_step` retries what may pass by itself (the database briefly away) and gives up at once on
+what no retry can fix (a constraint the step violates): it raises a non-retryable ApplicationError.
+Then the committee's secretaries (or, outside any project, the admins of the organisation the step
+concerns) get a `resolve_failure` task with the error: once the data is put right they `retry` the
+step, or they `abandon` it and the project is withdrawn with their reasons.
+"""
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+from workflows.models import EventSpec, ProjectChanges, StepSpec, TaskDecision, TaskSpec
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.activities import StepActivities
+    from workflows.failure_activities import FailureActivities, FailureTarget
+
+if TYPE_CHECKING:
+    from workflows.human import HumanSteps
+
+RESOLVE_KIND = "resolve_failure"
+RESOLVE = frozenset({"retry", "abandon"})
+ABANDONED = "StepAbandoned"  # the type of the error a workflow ends with when its step is abandoned
+_MAX_ERROR = 2_000
+
+
+async def write_step(wf: "HumanSteps", step: StepSpec, timeout: timedelta, retry: RetryPolicy) -> None:
+    """Applies the step; each permanent failure waits for a person's decision on it."""
+    while True:
+        try:
+            await workflow.execute_activity_method(
+                StepActivities.apply_step, step, start_to_close_timeout=timeout, retry_policy=retry
+            )
+            return
+        except ActivityError as exc:
+            if not _permanent(exc) or any(task.kind == RESOLVE_KIND for task in step.open_tasks):
+                raise  # nobody can be asked when asking is what failed
+            target = await workflow.execute_activity_method(
+                FailureActivities.failure_target, step, start_to_close_timeout=timeout, retry_policy=retry
+            )
+            if target is None:
+                raise
+            await _resolve(wf, step, target, _about(step, exc.cause))
+
+
+def _permanent(exc: ActivityError) -> bool:
+    return isinstance(exc.cause, ApplicationError) and exc.cause.non_retryable
+
+
+def _about(step: StepSpec, error: ApplicationError) -> dict:
+    """What the people resolving it read: the error and what the step was to write."""
+    return {
+        "error": error.message[:_MAX_ERROR], "error_type": error.type or "", "workflow_id": step.workflow_id,
+        "step": {
+            "changes": step.changes.model_dump(mode="json", exclude_none=True),
+            "opens": [task.kind for task in step.open_tasks],
+            "completes": str(step.completion.task_id) if step.completion else None,
+        },
+    }
+
+
+async def _resolve(wf: "HumanSteps", step: StepSpec, target: FailureTarget, about: dict) -> None:
+    """Returns when the step is to be tried again; raises when it is abandoned."""
+    task = TaskSpec(id=workflow.uuid4(), kind=RESOLVE_KIND, project_id=step.project_id,
+                    committee_id=target.committee_id, candidate_org_id=target.org_id,
+                    candidate_role=target.role, context=about)
+    await wf.write(open_tasks=[(task, RESOLVE)], events=[EventSpec(action="step.failed", data=about)])
+    decided = await wf.decision_on(task.id)
+    if decided.decision["decision"] == "abandon":
+        await _abandon(wf, step, decided, about)
+    await wf.write(decided=decided, events=[EventSpec(action="step.retried", actor_id=decided.actor_id, data=about)])
+
+
+async def _abandon(wf: "HumanSteps", step: StepSpec, decided: TaskDecision, about: dict) -> None:
+    """The project is withdrawn, every task the workflow still holds is cancelled (those the failed
+    step was to close too), and the workflow ends failed with the reasons: nothing is left to wait for."""
+    reasons = decided.decision.get("reasons", "")
+    unwritten = [*step.cancel_task_ids, *step.expire_task_ids, *([step.completion.task_id] if step.completion else [])]
+    await wf.write(
+        decided=decided, changes=ProjectChanges(status="withdrawn", step=""),
+        cancel=[*(t for t in wf._open if t != decided.task_id), *unwritten],
+        events=[EventSpec(action="project.withdrawn", actor_id=decided.actor_id,
+                          data={"reasons": reasons, "failure": about})],
+    )
+    wf._finished = True
+    await workflow.wait_condition(workflow.all_handlers_finished)
+    raise ApplicationError(f"withdrawn after a step failed: {reasons}", about, type=ABANDONED, non_retryable=True)
