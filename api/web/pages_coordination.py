@@ -39,6 +39,7 @@ async def send_request(
     request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
 ) -> Response:
     """Send a request; its workflow puts it in the receiving organisation's coordinators' inboxes."""
+    principal.require(Permission.COORDINATION_SEND)
     data = await request.form()
     body = {name: value.strip() for name in FIELDS if isinstance(value := data.get(name), str) and value.strip()}
     state = request.app.state

@@ -47,6 +47,7 @@ async def new_proposal(request: Request, session: PageSession, principal: Princi
 @router.post("/projects/new")
 async def create_proposal(request: Request, session: PageSession, principal: PrincipalDep) -> Response:
     """Save the proposal as a draft; the form again with its problems when it is incomplete."""
+    principal.require(Permission.PROJECT_PROPOSE)
     data = await request.form()
     body = {k: v for k, v in _proposal_body(data, ("standard_type", "committee_id", "lead_org_id")).items() if v}
     body["co_drafting_org_ids"] = _ids(data, "co_drafting_org_ids")
@@ -72,6 +73,8 @@ async def save_proposal(
     project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
 ) -> Response:
     """Save the edited proposal."""
+    project = await projects.get_readable(session, principal, project_id)
+    principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
     data = await request.form()
     body = {**_proposal_body(data, ()), "co_drafting_org_ids": _ids(data, "co_drafting_org_ids")}
     body["target_completion"] = body["target_completion"] or None

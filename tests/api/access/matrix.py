@@ -77,7 +77,7 @@ API = [
     Row("POST", "/api/v1/projects/{project}/drafts", frozenset({"proposer"}), files=True),
     Row("GET", "/api/v1/projects/{project}/consultation", READERS),
     Row("GET", "/api/v1/projects/{project}/comments", READERS),
-    Row("POST", "/api/v1/projects/{project}/comments", READERS,
+    Row("POST", "/api/v1/projects/{project}/comments", READERS - {"platform_admin"},  # no organisation to speak for
         json=lambda w: {"clause": "1", "comment": "Late comment.", "proposed_change": ""}),
     Row("GET", "/api/v1/projects/{project}/dispositions.csv", frozenset({"proposer", "secretary", "member",
                                                                          "platform_admin"})),
@@ -109,3 +109,40 @@ API = [
 
 def upload_files() -> dict:
     return {"file": ("矩阵.pdf", pdf(), "application/pdf")}
+
+
+# Pages work from a signed-in browser session (a cookie and its CSRF token), not a bearer token.
+PAGES = [
+    Row("GET", "/", SIGNED_IN),
+    Row("GET", "/account", SIGNED_IN),
+    Row("GET", "/login", EVERYONE),
+    Row("POST", "/login", EVERYONE, form={"username": "li.wei", "password": "Shanghai-2026"}),
+    Row("GET", "/login/oidc", frozenset()),  # no provider is configured here: nobody gets through
+    Row("GET", "/login/oidc/callback", frozenset()),
+    Row("POST", "/logout", SIGNED_IN),
+    Row("GET", "/inbox", SIGNED_IN),
+    Row("GET", "/tasks/{task}", frozenset({"coordinator"})),
+    Row("POST", "/tasks/{task}", frozenset({"coordinator"}), form={"decision": "answer", "answer": "已提供。"}),
+    Row("POST", "/tasks/{task}/claim", frozenset({"coordinator"})),
+    Row("POST", "/tasks/{task}/unclaim", frozenset({"coordinator"})),
+    Row("GET", "/projects", SIGNED_IN),
+    Row("GET", "/projects/new", frozenset({"proposer", "outsider"})),
+    Row("POST", "/projects/new", frozenset({"proposer", "outsider"}), form={"title_zh": ""}),
+    Row("GET", "/projects/{project}", READERS),
+    Row("GET", "/projects/{draft_project}/edit", frozenset({"proposer"})),
+    Row("POST", "/projects/{draft_project}/edit", frozenset({"proposer"}), form={"scope": ""}),
+    Row("POST", "/projects/{submittable_project}/submit", frozenset({"proposer"})),
+    Row("POST", "/projects/{project}/drafts", frozenset({"proposer"}), files=True),
+    # a platform admin belongs to no organisation to comment for
+    Row("POST", "/projects/{project}/comments", READERS - {"platform_admin"}, form={"clause": "1", "comment": "Late."}),
+    Row("POST", "/comments/{comment}/disposition", frozenset({"proposer"}),
+        form={"disposition": "accepted", "reason": ""}),
+    Row("GET", "/catalogue", EVERYONE),
+    Row("GET", "/catalogue/{project}", EVERYONE),
+    Row("GET", "/coordination", SIGNED_IN),
+    Row("POST", "/coordination", frozenset({"coordinator", "org_admin"}), form={"subject": ""}),
+    Row("GET", "/coordination/{coordination}", PUDONG_USERS | SHEITC_USERS),
+    Row("GET", "/notifications", SIGNED_IN),
+    Row("POST", "/notifications/{notification}/read", frozenset({"proposer"})),
+    Row("GET", "/dashboard", SIGNED_IN),
+]

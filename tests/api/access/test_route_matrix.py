@@ -6,12 +6,16 @@ import re
 import pytest
 from starlette.routing import Mount
 
-from tests.api.access.matrix import API, Row, upload_files
+import httpx
+
+from services.demo import DEMO_PASSWORD
+from tests.api.access.matrix import API, PAGES, Row, upload_files
 from tests.api.access.world import ROLES
 from tests.helpers import PROPOSAL
 
 pytestmark = pytest.mark.timeout(600)
-ROWS = API
+ROWS = API + PAGES
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def _routes(routes, prefix: str = ""):
@@ -71,16 +75,73 @@ async def test_each_role_gets_what_its_row_says(world_stack):
     ids = {**world.ids, "evaluator_role": "evaluator",
            "proposal": {**PROPOSAL, "committee_id": await _committee(stack, world)}}
     wrong = []
-    for row in ROWS:
+    for row in API:
         for role, username in ROLES.items():
             headers = await world.people(username) if username else {}
             response = await _call(stack, row, ids, headers, world.people)
             if _refused(response) == (role in row.allowed):
                 verdict = "refused" if role in row.allowed else "let through"
                 wrong.append(f"{row.method} {row.path}: {role} {verdict} ({response.status_code})")
-    assert wrong == []
+    assert wrong == [], "\n".join(wrong)
 
 
 async def _committee(stack, world) -> str:
     response = await stack.http.get("/api/v1/committees", headers=await world.people("li.wei"))
     return response.json()[0]["id"]
+
+
+async def _browser(stack, username: str | None) -> tuple[httpx.AsyncClient, dict]:
+    """A browser of its own: signed in through the login form when it has a user; its CSRF header."""
+    browser = httpx.AsyncClient(transport=stack.http._transport, base_url="http://testserver")
+    login = await browser.get("/login")
+    token = CSRF.search(login.text).group(1)
+    if username:
+        signed = await browser.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                                    "csrf_token": token})
+        assert signed.status_code == 303, signed.text
+        token = CSRF.search((await browser.get("/account")).text).group(1)
+    return browser, {"X-CSRF-Token": token}
+
+
+async def test_each_role_sees_the_pages_its_row_says(world_stack):
+    stack, world = world_stack
+    ids = {**world.ids}
+    wrong = []
+    for role, username in ROLES.items():
+        browser, csrf = await _browser(stack, username)
+        try:
+            for row in PAGES:
+                if row.path in ("/logout", "/login") and row.method == "POST":
+                    continue  # below: each changes the session the other rows use
+                response = await _call_page(browser, row, ids, csrf)
+                if _refused(response) == (role in row.allowed):
+                    verdict = "refused" if role in row.allowed else "let through"
+                    wrong.append(f"{row.method} {row.path}: {role} {verdict} ({response.status_code})")
+            out = await browser.post("/logout", headers=csrf, follow_redirects=False)
+            after = await browser.get("/account", follow_redirects=False)
+            if out.status_code != 303 or not _refused(after):
+                wrong.append(f"POST /logout: {role} still signed in ({out.status_code}, {after.status_code})")
+        finally:
+            await browser.aclose()
+        wrong += await _sign_in_anew(stack, username, role)
+    assert wrong == [], "\n".join(wrong)
+
+
+async def _sign_in_anew(stack, username: str | None, role: str) -> list[str]:
+    """Whoever holds the browser, the login form takes valid credentials."""
+    browser, csrf = await _browser(stack, username)
+    try:
+        signed = await browser.post("/login", follow_redirects=False, data={
+            "username": "li.wei", "password": DEMO_PASSWORD, "csrf_token": csrf["X-CSRF-Token"]})
+        return [f"POST /login: {role} refused ({signed.status_code})"] if _refused(signed) else []
+    finally:
+        await browser.aclose()
+
+
+async def _call_page(browser: httpx.AsyncClient, row: Row, ids: dict, csrf: dict):
+    kwargs: dict = {"headers": csrf if row.method == "POST" else {}, "follow_redirects": False}
+    if row.form is not None:
+        kwargs["data"] = row.form
+    if row.files:
+        kwargs["files"], kwargs["data"] = upload_files(), {"label": "discussion"}
+    return await browser.request(row.method, _fill(row.path, ids), **kwargs)
