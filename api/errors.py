@@ -1,8 +1,12 @@
 """One handler turns every domain error into a response with its status and message, and the
 OpenAPI schema declares each refusal an operation may answer with."""
 
+import json
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
@@ -49,6 +53,13 @@ _REFUSALS = {
 }
 
 
+class _EscapedJSON(JSONResponse):
+    """JSON in ASCII escapes: an input echoed back may hold a lone surrogate, which UTF-8 cannot encode."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
+
+
 def refusals(*statuses: int) -> dict[int | str, dict]:
     """OpenAPI `responses` for these refusal statuses, for a router or a route. Declaring 422 here
     replaces FastAPI's own declaration, which knows only the list form of `detail`."""
@@ -70,6 +81,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(WorkflowUnavailable)
     async def _workflow_unavailable(_: Request, exc: WorkflowUnavailable) -> JSONResponse:
         return JSONResponse({"detail": f"the workflow engine is not available: {exc}"}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return _EscapedJSON({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
