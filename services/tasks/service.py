@@ -116,10 +116,17 @@ def _decode_cursor(cursor: str, sort: TaskSort) -> tuple[object, uuid.UUID]:
     try:
         value, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if sort == TaskSort.priority:
-            return int(value), uuid.UUID(last_id)
+            return _priority(value), uuid.UUID(last_id)
         return _aware(datetime.fromisoformat(value)), uuid.UUID(last_id)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
         raise Invalid("cursor is not one this server gave out", field="cursor") from exc
+
+
+def _priority(value: object) -> int:
+    # Bounded as the column is: a made-up 1e400 or 10**30 must not reach the database.
+    if not isinstance(value, int) or not -(2**31) <= value < 2**31:
+        raise ValueError(f"not a task priority: {value!r}")
+    return value
 
 
 def check_may_act(principal: Principal, task: Task) -> None:
