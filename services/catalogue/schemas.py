@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.inputs import ClientInput
 from services.projects.domains import DOMAINS, FRAMEWORK
 from services.projects.models import StandardType
 
@@ -34,7 +35,7 @@ class CatalogueStatus(StrEnum):
     withdrawn = "withdrawn"  # 废止
 
 
-class CatalogueQuery(BaseModel):
+class CatalogueQuery(ClientInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     q: str | None = Field(default=None, max_length=200,

@@ -4,9 +4,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.consultations.models import ConsultationStatus, Disposition
+from services.inputs import ClientInput
 
 
-class CommentCreate(BaseModel):
+class CommentCreate(ClientInput):
     """A comment on one clause of the consultation draft, made on behalf of one of your organisations
     (your first one unless you name another in `org_id`)."""
 
@@ -18,7 +19,7 @@ class CommentCreate(BaseModel):
     org_id: uuid.UUID | None = None
 
 
-class DispositionSet(BaseModel):
+class DispositionSet(ClientInput):
     """The working group's disposition of a comment; a reason is required unless it is accepted."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"anyOf": [

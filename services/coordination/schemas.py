@@ -4,9 +4,10 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.coordination.models import CoordinationEventKind, CoordinationStatus
+from services.inputs import ClientInput
 
 
-class CoordinationRequestCreate(BaseModel):
+class CoordinationRequestCreate(ClientInput):
     """What a coordinator sends. `from_org_id` names the sending organisation when the sender
     coordinates for several."""
 

@@ -3,9 +3,10 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.identity.permissions import Role
+from services.inputs import ClientInput
 
 
-class UserCreate(BaseModel):
+class UserCreate(ClientInput):
     model_config = ConfigDict(extra="forbid")
 
     username: str = Field(min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")
@@ -42,7 +43,7 @@ class TokenResponse(BaseModel):
     expires_in: int
 
 
-class MemberAdd(BaseModel):
+class MemberAdd(ClientInput):
     """Give a person (by username) a role in the organisation; they become a member if they were not."""
 
     model_config = ConfigDict(extra="forbid")

@@ -2,6 +2,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.inputs import ClientInput
 from services.organisations.models import OrgKind
 
 
@@ -12,7 +13,7 @@ class OrganisationBase(BaseModel):
     kind: OrgKind
 
 
-class OrganisationCreate(OrganisationBase):
+class OrganisationCreate(OrganisationBase, ClientInput):
     model_config = ConfigDict(extra="forbid")
 
 

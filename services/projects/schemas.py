@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.inputs import ClientInput
 from services.projects.domains import DOMAINS
 from services.projects.models import ProjectStatus, Stage, StandardType
 
@@ -28,7 +29,7 @@ def _known_domain(value: str | None) -> str | None:
     return value
 
 
-class ProjectCreate(BaseModel):
+class ProjectCreate(ClientInput):
     """What a proposer fills in. The lead organisation is one where the proposer holds the proposer role."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -49,7 +50,7 @@ class ProjectCreate(BaseModel):
     _domain = field_validator("domain")(_known_domain)
 
 
-class ProjectUpdate(BaseModel):
+class ProjectUpdate(ClientInput):
     """Any subset of the proposal's fields, while it is a draft or returned."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -8,10 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.identity.permissions import Permission
+from services.inputs import ClientInput
 from services.tasks.models import Task
 
 
-class DecisionForm(BaseModel):
+class DecisionForm(ClientInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     decision: str

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.inputs import ClientInput
 from services.tasks.models import TaskState
 
 
@@ -18,7 +19,7 @@ class TaskSort(StrEnum):
     created_desc = "-created"
 
 
-class TaskFilter(BaseModel):
+class TaskFilter(ClientInput):
     model_config = ConfigDict(extra="forbid")
 
     assigned: str = Field(default="any", pattern="^(any|me|candidate)$")
