@@ -34,7 +34,8 @@ async def upload_draft(
                                      json_schema_extra={"format": "binary", "minLength": 1})],
     label: Annotated[DraftLabel, Form(description="discussion 工作组讨论稿, consultation 征求意见稿, "
                                                   "review 送审稿 or approval 报批稿")],
-    note: Annotated[str, Form(max_length=2_000)] = "",
+    # No NUL character: PostgreSQL cannot store one in text.
+    note: Annotated[str, Form(max_length=2_000, pattern=r"^[^\x00]*$")] = "",
 ) -> DraftPublic:
     """Upload the project's next draft version (1, 2, 3…), for its lead or co-drafting organisations'
     proposers.
