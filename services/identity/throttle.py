@@ -39,6 +39,9 @@ async def sign_in(
     sessions: async_sessionmaker[AsyncSession], username: str, password: str, address: str, limits: LoginLimits
 ) -> User:
     """The user whose built-in password this is; 401 when it is not, 429 once the limits are reached."""
+    if "\x00" in username:
+        # No account is called so, and PostgreSQL cannot even look a NUL up.
+        raise Unauthorized("wrong username or password")
     account = username.strip().lower()[:150]
     async with transaction(sessions) as session:
         await _check_limits(session, account, address, limits)
