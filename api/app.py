@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from api import errors
+from api import errors, limits
 from api.auth import identity
 from api.routes import admin, auth, ballots, catalogue, consultations, coordination, dashboard, drafts, evaluations, health, notifications, panels, pilots, projects, reference, tasks, timeline
 from api.web import site
@@ -54,4 +54,5 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     install_web(app, settings)
     for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, dashboard, timeline, pilots, coordination, site):
         app.include_router(module.router)
+    limits.install(app, settings)
     return app

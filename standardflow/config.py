@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     blob_dir: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Any request body but an upload; past it the answer is 413 (an upload may have max_upload_bytes
+    # and a little room for its form fields).
+    max_body_bytes: int = 1024 * 1024
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # Notifications are mailed through this SMTP server; an empty host keeps them in the outbox only.
