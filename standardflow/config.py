@@ -70,9 +70,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
-        if self.environment == "production" and self.session_secret == DEFAULT_SESSION_SECRET:
+        weak = self.session_secret == DEFAULT_SESSION_SECRET or "REPLACE_ME" in self.session_secret \
+            or len(self.session_secret) < 32
+        if self.environment == "production" and weak:
             raise ValueError(
-                "STANDARDFLOW_SESSION_SECRET must be set to a secret of your own in production"
+                "STANDARDFLOW_SESSION_SECRET must be set to a secret of your own in production "
+                "(at least 32 characters)"
             )
         return self
 

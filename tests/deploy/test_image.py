@@ -94,7 +94,7 @@ def test_the_installed_command_migrates_and_makes_the_signing_keys(installed, tm
         **{name: value for name, value in os.environ.items() if not name.startswith("STANDARDFLOW_")},
         "PYTHONPATH": str(installed),
         "STANDARDFLOW_ENVIRONMENT": "production",
-        "STANDARDFLOW_SESSION_SECRET": "a-secret-of-this-test-only",
+        "STANDARDFLOW_SESSION_SECRET": "a-secret-of-this-test-only-0123456789abcdef",
         "STANDARDFLOW_VAR_DIR": str(tmp_path / "var"),
     }
     command = installed / "bin" / "standardflow"

@@ -3,7 +3,9 @@
 import re
 import subprocess
 
+import pytest
 import typer.main
+from pydantic import ValidationError
 import yaml
 
 from api.routes.health import router as health_router
@@ -62,10 +64,16 @@ def test_every_standardflow_variable_named_in_deploy_is_a_setting():
     assert named - SETTING_NAMES == set()
 
 
+OPERATOR_SECRET = "an-operator-chosen-secret-of-48-characters-000000"
+
+
 def test_the_kubernetes_settings_load_as_production_settings(clean_environment):
     secret = k8s_object("Secret", "standardflow")["stringData"]
     for name, value in {**_configmap(), **secret}.items():
         clean_environment.setenv(name, value)
+    with pytest.raises(ValidationError, match="STANDARDFLOW_SESSION_SECRET"):
+        Settings(_env_file=None)  # the template as it stands is refused
+    clean_environment.setenv("STANDARDFLOW_SESSION_SECRET", OPERATOR_SECRET)
     settings = Settings(_env_file=None)
     assert settings.environment == "production"
     assert not settings.embedded_temporal
@@ -77,6 +85,9 @@ def test_the_compose_settings_load_as_production_settings(clean_environment, com
     environment = compose["services"]["api"]["environment"]
     for name, value in environment.items():
         clean_environment.setenv(name, interpolate(str(value), compose_variables))
+    with pytest.raises(ValidationError, match="STANDARDFLOW_SESSION_SECRET"):
+        Settings(_env_file=None)  # .env.example as it stands is refused
+    clean_environment.setenv("STANDARDFLOW_SESSION_SECRET", OPERATOR_SECRET)
     settings = Settings(_env_file=None)
     assert settings.environment == "production"
     assert settings.resolved_database_url == "postgresql://standardflow:REPLACE_ME@postgresql:5432/standardflow"

@@ -10,7 +10,11 @@ def test_production_refuses_the_default_secret():
 
 
 def test_production_starts_with_a_secret_of_its_own():
-    assert Settings(environment="production", session_secret="s3cret-from-the-vault").environment == "production"
+    secret = "s3cret-from-the-vault-0123456789abcdef"
+    assert Settings(environment="production", session_secret=secret).environment == "production"
+    for weak in ("s3cret", "REPLACE_ME-REPLACE_ME-REPLACE_ME-REPLACE_ME"):
+        with pytest.raises(ValidationError, match="at least 32 characters"):
+            Settings(environment="production", session_secret=weak)
 
 
 def test_defaults_are_the_embedded_ones(monkeypatch, tmp_path):
