@@ -44,6 +44,7 @@ class Journey:
     people: People
     project_id: str = ""
     decisions: int = 0  # human decisions taken: submissions and task completions
+    patience: float = 60  # how long, by default, a person waits for a task or a stage to come
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -60,9 +61,10 @@ class Journey:
         assert response.status_code == 200, response.text
         return response.json()["items"]
 
-    async def task(self, username: str, kind: str, seconds: float = 60) -> dict:
+    async def task(self, username: str, kind: str, seconds: float | None = None) -> dict:
         """The one open task of this kind in the user's inbox, once it is there."""
-        found = await eventually(lambda: self.tasks(username, kind), lambda ts: len(ts) >= 1, seconds)
+        found = await eventually(lambda: self.tasks(username, kind), lambda ts: len(ts) >= 1,
+                                 seconds or self.patience)
         return found[0]
 
     async def complete(self, username: str, kind: str, decision: dict) -> dict:
@@ -73,10 +75,10 @@ class Journey:
         self.decisions += 1
         return response.json()
 
-    async def stage(self, stage: str, step: str | None = None, seconds: float = 60) -> dict:
+    async def stage(self, stage: str, step: str | None = None, seconds: float | None = None) -> dict:
         def there(p: dict) -> bool:
             return p["stage"] == stage and (step is None or p["step"] == step)
-        return await eventually(self.project, there, seconds)
+        return await eventually(self.project, there, seconds or self.patience)
 
     async def audit(self) -> list[str]:
         response = await self.http.get(f"/api/v1/projects/{self.project_id}/audit",
@@ -189,3 +191,23 @@ class Journey:
             "decision": "effective", "scores": scores, "nominate_shanghai_standard": nominate,
             "summary": "试点区接口统一，企业接入成本明显下降。",
         })
+
+    # --- the whole journey ---------------------------------------------------------------------
+
+    async def to_periodic_review(self, proposer: str = "li.wei", approver: str = "ma.rui",
+                                 site: tuple[str, str] = ("PUDONG", "lin.tao"), evaluator: str = "liang.hong") -> dict:
+        """A group standard from its proposal to its first periodic review, every step taken as soon
+        as its task is there: no consultation comments, one pilot site. Answers the review task, which
+        is left open. Under a policy whose pilot period holds no progress report."""
+        await self.propose(proposer)
+        await self.screen_and_vote()
+        await self.submit_consultation_draft(proposer)
+        await self.dispose_all(proposer)
+        await self.demonstrate()
+        await self.approve(approver)
+        code, lead = site
+        await self.enrol("wang.fang", [code])
+        await self.plan(lead)
+        await self.report_until_final([lead], seconds=self.patience * 3)
+        await self.evaluate(evaluator)
+        return await self.task("wang.fang", "periodic_review")
