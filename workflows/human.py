@@ -3,7 +3,7 @@ and the update answers once the workflow has written what the decision leads to.
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
@@ -107,6 +107,18 @@ class HumanSteps:
         await workflow.wait_condition(lambda: task_id in self._decisions)
         self._idle = False
         return self._decisions[task_id]
+
+    async def sleep_until(self, moment: datetime) -> None:
+        """A durable timer to `moment`, waiting for people meanwhile; no timer when it has passed
+        (an activity slowed by an outage may have used up the wait)."""
+        wait = moment - workflow.now()
+        if wait <= timedelta(0):
+            return
+        self._idle = True
+        try:
+            await workflow.sleep(wait)
+        finally:
+            self._idle = False
 
     async def finish(self) -> None:
         """End this run: tasks still open (an escalation nobody acknowledged) are cancelled, since no

@@ -24,11 +24,10 @@ from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE, temporal_binary, wait_f
 from tests.conftest import PG_ADMIN_URL, app_stack
 
 # As tests/api/test_full_pipeline.py's short calendar (a policy day is a second), with deadlines far
-# beyond the test's length, so nobody misses one while a process is down. The consultation outlasts
-# what a kill can hold up an activity (its 30 s timeout, and a restart): its stage sleeps until the
-# close computed before its opening activity ran, and a close already past fails that workflow.
+# beyond the test's length, so nobody misses one while a process is down. A consultation whose close
+# passed while a kill held up its opening activity closes at once.
 POLICY_OVERRIDES = {"*": {
-    "consultation_days": 60, "pilot_months": 1, "report_interval_days": 600, "review_interval_years": 0,
+    "consultation_days": 3, "pilot_months": 1, "report_interval_days": 600, "review_interval_years": 0,
     "screening_days": 3600, "drafting_days": 3600, "disposition_days": 3600, "approval_days": 3600,
     "evaluation_days": 3600, "ballot": {"open_days": 3600}, "panel": {"opinion_days": 3600},
 }}

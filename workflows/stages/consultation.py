@@ -18,7 +18,7 @@ async def run(wf: ProjectSteps, draft_id: uuid.UUID) -> None:
     """Opens the consultation on `draft_id`, closes it when its time is up, and returns once every
     comment has its disposition (the task's form refuses "done" while one lacks it)."""
     opening = await _open(wf, draft_id)
-    await workflow.sleep(opening.closes_at - workflow.now())
+    await wf.sleep_until(opening.closes_at)
     moment = ConsultationMoment(consultation_id=opening.consultation_id, at=workflow.now())
     comments = await _activity(ConsultationActivities.close_consultation, moment)
     task = wf.new_task(
