@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from services.notifications.mail import MailConfig
 from workflows.activities import StepActivities
@@ -41,8 +42,19 @@ def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | No
     ]
 
 
+# The sandbox imports a workflow's modules anew for every run it starts (or brings back into the
+# cache). These hold only plain data and arithmetic, with no state and nothing non-deterministic, so
+# every run shares one copy: it saves pydantic rebuilding their models' schemas, about 70 ms of CPU
+# a run. Workflow code itself stays sandboxed, and so stays checked for non-deterministic calls.
+SHARED = SandboxRestrictions.default.with_passthrough_modules(
+    "workflows.models", "workflows.publication_models", "workflows.rules"
+)
+
+
 def build_worker(
     client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None
 ) -> Worker:
     """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only."""
-    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail))
+    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail),
+                  workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED))
+
