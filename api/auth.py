@@ -38,6 +38,7 @@ class ProviderUnavailable(DomainError):
 
 class TokenVerifier(Protocol):
     issuer: str
+    creates_users: bool  # whether verifying may write (a provider's user is created on first sight)
 
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID: ...
 
@@ -49,6 +50,7 @@ class BuiltinIssuer:
     issuer: str
     keys: SigningKeys
     ttl_seconds: int
+    creates_users = False
 
     def issue(self, user_id: uuid.UUID) -> str:
         self.keys.refresh()
@@ -124,6 +126,7 @@ class OidcVerifier:
     keys: ProviderKeys
     leeway: int
     groups_claim: str
+    creates_users = True
 
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
         key_set = await self.keys.for_key_id(token_key_id(token))
@@ -141,19 +144,21 @@ class Authenticator:
         self.verifiers = {v.issuer: v for v in verifiers}
 
     async def principal(self, request: Request, token: str | None) -> Principal:
-        """A transaction of its own: a provider's user may be created on the way."""
-        async with transaction(self.sessions) as session:
-            if token:
-                user_id = await self.user_id_for(token, session)
+        """A transaction of its own, which only reads unless a provider's user may be created on the way."""
+        verifier = self.verifier_for(token) if token else None
+        read_only = verifier is None or not verifier.creates_users
+        async with transaction(self.sessions, read_only=read_only) as session:
+            if verifier is not None:
+                user_id = await verifier.user_id_for(token, session)
             else:
                 user_id = await signed_in_user_id(request, session)
             return await load_principal(session, user_id)
 
-    async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
+    def verifier_for(self, token: str) -> TokenVerifier:
         verifier = self.verifiers.get(_unverified_issuer(token))
         if verifier is None:
             raise Unauthorized("invalid token: unknown issuer")
-        return await verifier.user_id_for(token, session)
+        return verifier
 
 
 @dataclass

@@ -15,8 +15,18 @@ from standardflow.config import Settings
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """Commits when the request succeeds, rolls back when it fails."""
+    """Commits when the request succeeds, rolls back when it fails. A GET only reads, so it waits for
+    no writer (and a write in it fails); a GET that writes asks for WritingSessionDep."""
+    read_only = request.method in READ_METHODS
+    async with transaction(request.app.state.sessions, read_only=read_only) as session:
+        yield session
+
+
+async def get_writing_session(request: Request) -> AsyncIterator[AsyncSession]:
     async with transaction(request.app.state.sessions) as session:
         yield session
 
@@ -38,6 +48,7 @@ def get_settings(request: Request) -> Settings:
 # scope="function": the transaction commits before the response leaves, so a client's next request
 # already sees what this one wrote.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+WritingSessionDep = Annotated[AsyncSession, Depends(get_writing_session, scope="function")]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

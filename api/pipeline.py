@@ -1,5 +1,6 @@
 """Requests that cross into Temporal. Each reads and checks in a short transaction, lets the
-workflow decide, then reads the result: no database transaction stays open while a workflow works."""
+workflow decide, then reads the result: no database transaction stays open while a workflow works.
+The workflow's activities do the writing, so these transactions only read (and wait for no writer)."""
 
 import uuid
 
@@ -29,7 +30,7 @@ async def submit_project(
     sessions: async_sessionmaker[AsyncSession], client: Client, settings: Settings,
     principal: Principal, project_id: uuid.UUID,
 ) -> ProjectPublic:
-    async with transaction(sessions) as session:
+    async with transaction(sessions, read_only=True) as session:
         project = await projects.check_submittable(session, principal, project_id)
         revision = await tasks.find_open(session, project_id, "revise_proposal")
         start = None if revision else await _project_input(session, project, settings)
@@ -39,7 +40,7 @@ async def submit_project(
         await _deliver(client, revision.workflow_id, decision)
     else:
         await temporal.start_project(client, settings.task_queue, start)
-    async with transaction(sessions) as session:
+    async with transaction(sessions, read_only=True) as session:
         return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
@@ -64,7 +65,7 @@ async def complete_task(
     sessions: async_sessionmaker[AsyncSession], client: Client, principal: Principal,
     task_id: uuid.UUID, body: dict,
 ) -> TaskPublic:
-    async with transaction(sessions) as session:
+    async with transaction(sessions, read_only=True) as session:
         task = await tasks.get_readable(session, principal, task_id)
         try:
             form = parse_decision(task.kind, body)
@@ -78,7 +79,7 @@ async def complete_task(
             await precondition(session, task, form)
     decision = TaskDecision(task_id=task_id, decision=form.model_dump(mode="json"), actor_id=principal.user_id)
     await _deliver(client, task.workflow_id, decision)
-    async with transaction(sessions) as session:
+    async with transaction(sessions, read_only=True) as session:
         task = await tasks.get_task(session, task_id)
         if task.decision != decision.decision or task.completed_by_id != principal.user_id:
             raise Conflict("this task has been completed already with another decision")

@@ -34,7 +34,8 @@ def is_sqlite(url: str) -> bool:
 
 
 def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An async engine. On SQLite every transaction starts IMMEDIATE so writers queue instead of failing."""
+    """An async engine. On SQLite a transaction that may write starts IMMEDIATE, so writers queue
+    instead of failing; one opened `read_only` starts DEFERRED and refuses writes (see `transaction`)."""
     if is_sqlite(url):
         engine = create_async_engine(
             async_url(url), connect_args={"timeout": 30, "isolation_level": None}
@@ -44,18 +45,27 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
+READ_ONLY = "standardflow_read_only"  # the execution option `transaction(..., read_only=True)` sets
+
+
 def _serialise_sqlite_writers(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+    def _on_connect(dbapi_connection, record):  # noqa: ANN001
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        record.info["query_only"] = False
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = bool(connection.get_execution_options().get(READ_ONLY))
+        record = connection.connection.info
+        if record.get("query_only") != read_only:
+            connection.exec_driver_sql(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+            record["query_only"] = read_only
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -63,9 +73,16 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @asynccontextmanager
-async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit when the block ends, roll back when it raises."""
-    async with factory() as session:
+async def transaction(
+    factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
+) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit when the block ends, roll back when it raises.
+
+    `read_only` for a block that only reads: on SQLite it neither takes nor waits for the write lock,
+    which BEGIN IMMEDIATE holds across processes until the writer commits (WAL lets it read a
+    consistent snapshot beside the writer), and a write in it fails at once instead of racing."""
+    reading = {"bind": factory.kw["bind"].execution_options(**{READ_ONLY: True})} if read_only else {}
+    async with factory(**reading) as session:
         try:
             yield session
             await session.commit()

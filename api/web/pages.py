@@ -7,7 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.auth import ProviderUnavailable, login_limits
-from api.deps import SessionDep
+from api.deps import SessionDep, WritingSessionDep
 from api.web import oidc, session as browser
 from api.web.render import render
 from services.errors import Invalid, NotFound, Unauthorized
@@ -82,7 +82,7 @@ async def login_at_provider(request: Request, next: str | None = None) -> Respon
 
 
 @router.get(oidc.CALLBACK_PATH)
-async def provider_callback(request: Request, session: SessionDep) -> Response:
+async def provider_callback(request: Request, session: WritingSessionDep) -> Response:
     """Where the provider sends the browser back: the code becomes tokens, the person a signed-in user."""
     client, settings = _provider(request), _settings(request)
     next_path = _local(request.session.get(NEXT_KEY))
