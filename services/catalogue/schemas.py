@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.inputs import ClientInput
+from services.inputs import NUL_FREE, ClientInput
 from services.projects.domains import DOMAINS, FRAMEWORK
 from services.projects.models import StandardType
 
@@ -38,7 +38,7 @@ class CatalogueStatus(StrEnum):
 class CatalogueQuery(ClientInput):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: str | None = Field(default=None, max_length=200,
+    q: str | None = Field(default=None, max_length=200, pattern=NUL_FREE,
                           description="text in the Chinese or English title or in the number")
     type: StandardType | None = None
     domain: str | None = Field(default=None, max_length=64, description="a domain code, or a domain group's code",

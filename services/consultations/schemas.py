@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.consultations.models import ConsultationStatus, Disposition
-from services.inputs import ClientInput
+from services.inputs import NOT_BLANK, ClientInput
 
 
 class CommentCreate(ClientInput):
@@ -24,7 +24,7 @@ class DispositionSet(ClientInput):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra={"anyOf": [
         {"properties": {"disposition": {"const": "accepted"}}},
-        {"properties": {"reason": {"pattern": r"\S"}}, "required": ["reason"]},
+        {"properties": {"reason": {"pattern": NOT_BLANK}}, "required": ["reason"]},
     ]})
 
     disposition: Disposition

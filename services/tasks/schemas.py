@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.inputs import ClientInput
+from services.inputs import NUL_FREE, ClientInput
 from services.tasks.models import TaskState
 
 
@@ -24,13 +24,13 @@ class TaskFilter(ClientInput):
 
     assigned: str = Field(default="any", pattern="^(any|me|candidate)$")
     state: list[TaskState] = Field(default_factory=lambda: [TaskState.open, TaskState.claimed])
-    kind: str | None = Field(default=None, max_length=48)
+    kind: str | None = Field(default=None, max_length=48, pattern=NUL_FREE)
     project_id: uuid.UUID | None = None
     overdue: bool = False
     due_before: datetime | None = None
     sort: TaskSort = TaskSort.due
     limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: str | None = Field(default=None, max_length=500, pattern=NUL_FREE)
 
     @field_validator("due_before", mode="before")
     @classmethod
