@@ -1,7 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Request
 
 from api.auth import login_limits
 from api.deps import PrincipalDep, SessionDep
@@ -14,14 +13,20 @@ router = APIRouter(tags=["identity"])
 
 
 @router.post("/api/v1/auth/token", response_model=TokenResponse, responses=refusals(400, 401, 413, 422, 429))
-async def issue_token(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenResponse:
-    """Exchange a built-in account's username and password for a signed access token (JWT).
+async def issue_token(
+    request: Request,
+    # An empty form field counts as missing, so the schema says each needs a character.
+    username: Annotated[str, Form(min_length=1)],
+    password: Annotated[str, Form(min_length=1, json_schema_extra={"format": "password"})],
+) -> TokenResponse:
+    """Exchange a built-in account's username and password for a signed access token (JWT), as the
+    OAuth2 password grant does (its other fields, such as grant_type=password, may be sent too).
 
     Failed attempts are limited per account and per client address: past the limit the answer is 429
     until the window has passed."""
     address = request.client.host if request.client else "unknown"
     limits = login_limits(request.app.state.settings)
-    user = await sign_in(request.app.state.sessions, form.username, form.password, address, limits)
+    user = await sign_in(request.app.state.sessions, username, password, address, limits)
     issuer = request.app.state.builtin_issuer
     return TokenResponse(access_token=issuer.issue(user.id), expires_in=issuer.ttl_seconds)
 
