@@ -89,7 +89,9 @@ async def verify_chain(session: AsyncSession, batch: int = 1000) -> ChainReport:
             return ChainReport(checked, None, None)
         for event in rows:
             if event.prev_hash != previous:
-                return ChainReport(checked, event.id, "does not follow the record before it")
+                # Naming the record before too: when one was deleted or slipped in, the gap is between the two.
+                before = f"record {after}" if after else "the start of the chain"
+                return ChainReport(checked, event.id, f"does not follow {before}, the record before it")
             if _digest(event) != event.hash:
                 return ChainReport(checked, event.id, "content does not match its hash")
             previous, checked, after = event.hash, checked + 1, event.id
