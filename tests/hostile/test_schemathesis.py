@@ -1,0 +1,68 @@
+"""Schemathesis over the whole OpenAPI schema, in-process: every operation, for a proposer, a
+committee's secretary, a committee member and the platform admin, and once more without a token. No
+request may get a server error, every response must match the schema, and an operation that needs a
+token must refuse a call without one or with a forged one (the `ignored_auth` check, and 401 for
+every valid request sent without a token)."""
+
+import copy
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.python import asgi
+
+from tests.hostile.conftest import FUZZ_APP, FUZZING_USERS, KNOWN
+from tests.services import draft_samples
+
+# Half the generated ids name rows that exist, so requests get past "not found" into the checks behind.
+schemathesis.openapi.format(
+    "uuid", st.one_of(st.uuids().map(str), st.integers(min_value=0).map(lambda i: KNOWN.values[i % len(KNOWN.values)]))
+)
+# An upload is valid when its bytes are one of the documented types, which no JSON schema can say.
+schemathesis.openapi.format("binary", st.sampled_from(
+    [draft_samples.pdf(), draft_samples.docx(), draft_samples.odt(), draft_samples.markdown()]
+))
+FUZZING = settings(max_examples=10, derandomize=True, deadline=None,
+                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def _as_bearer(openapi: dict) -> dict:
+    """The app's schema, its OAuth2 password flow described as what a client sends: an HTTP bearer
+    token. The `ignored_auth` check probes only apiKey and http schemes, and would pass without a look."""
+    described = copy.deepcopy(openapi)
+    described["components"]["securitySchemes"]["OAuth2PasswordBearer"] = {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    return described
+
+
+OPENAPI = FUZZ_APP.openapi()
+SECURED = {(method.upper(), path) for path, item in OPENAPI["paths"].items()
+           for method, operation in item.items() if operation.get("security")}
+schema = schemathesis.openapi.from_dict(_as_bearer(OPENAPI))
+schema.app = FUZZ_APP
+
+
+@schema.hook
+def map_case(context, case):  # noqa: ANN001 - Schemathesis' hook signature
+    """A paging cursor is opaque: only one the server gave out is valid, and none can be made up, so a
+    request meant to be valid goes without one (tests/hostile/test_limits.py sends made-up cursors)."""
+    query = case.query or {}
+    if "cursor" in query and case.meta is not None and case.meta.generation.mode.is_positive:
+        case.query = {name: value for name, value in query.items() if name != "cursor"}
+    return case
+
+
+@pytest.mark.parametrize("username", FUZZING_USERS)
+@schema.parametrize()
+@FUZZING
+def test_every_operation_for_every_role(case, username, fuzz_app, fuzz_client: asgi.ASGIClient, tokens, known_ids):
+    case.call_and_validate(session=fuzz_client, headers={"Authorization": f"Bearer {tokens[username]}"})
+
+
+@schema.parametrize()
+@FUZZING
+def test_every_operation_without_a_token(case, fuzz_app, fuzz_client: asgi.ASGIClient, known_ids):
+    response = case.call_and_validate(session=fuzz_client)
+    if (case.method.upper(), case.path) in SECURED and case.meta.generation.mode.is_positive:
+        assert response.status_code == 401, response.text
