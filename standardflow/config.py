@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
     task_queue: str = "standardflow"
+    # Workflows the worker keeps in memory between their events (about 0.6 MB each); one that has
+    # left the cache is replayed from its history when it next has work. Sized for a worker ≤ 300 MB.
+    worker_max_cached_workflows: int = 150
     # The length of a policy day for projects started from now on: 86400 in real use; a
     # demonstration or benchmark may compress the calendar (e.g. 1 makes a 30-day consultation last 30 s).
     policy_day_seconds: int = 86_400

@@ -52,9 +52,13 @@ SHARED = SandboxRestrictions.default.with_passthrough_modules(
 
 
 def build_worker(
-    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None
+    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
+    max_cached_workflows: int | None = None,
 ) -> Worker:
-    """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only."""
+    """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
+    `max_cached_workflows`: how many workflows stay in memory between their events (the SDK's default
+    when None); standardflow worker takes it from Settings.worker_max_cached_workflows."""
+    cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
     return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail),
-                  workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED))
+                  workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED), **cache)
 
