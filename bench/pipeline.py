@@ -135,7 +135,7 @@ class Embedded:
     def stop_app(self) -> None:
         for process in (self.api, self.worker):
             if process is not None and process.poll() is None:
-                process.send_signal(2)
+                process.terminate()
                 try:
                     process.wait(timeout=30)
                 except subprocess.TimeoutExpired:
