@@ -56,10 +56,13 @@ async def home(request: Request) -> Response:
 async def inbox(
     request: Request, session: PageSession, principal: PrincipalDep,
     assigned: Literal["any", "me", "candidate"] = "any", kind: str = "", overdue: bool = False, cursor: str = "",
+    project_id: uuid.UUID | None = None,
 ) -> HTMLResponse:
-    """Tasks assigned to the reader and offered to their roles, soonest due first."""
+    """Tasks assigned to the reader and offered to their roles, soonest due first; `project_id` keeps
+    one project's."""
     try:
-        flt = TaskFilter(assigned=assigned, kind=kind or None, overdue=overdue, cursor=cursor or None, limit=PAGE_SIZE)
+        flt = TaskFilter(assigned=assigned, kind=kind or None, overdue=overdue, cursor=cursor or None,
+                         limit=PAGE_SIZE, project_id=project_id)
     except ValidationError as exc:
         raise Invalid(f"this inbox filter cannot be used: {exc.errors()[0]['msg']}") from exc
     found = await tasks.list_tasks(session, principal, flt)

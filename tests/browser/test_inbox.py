@@ -39,7 +39,9 @@ async def test_a_proposal_is_screened_and_returned_in_a_real_browser(browser: Br
     assert "Submitted" in await proposer.inner_text(".notice")
     assert "Committee review" in await proposer.inner_text(".stage-line")
 
+    project_path = proposer.url.split("?")[0].removeprefix(served_app.base_url)
     secretary = await signed_in(browser, served_app, "wang.fang", "zh-CN")
+    await secretary.goto(f"{served_app.base_url}/inbox?project_id={project_path.rsplit('/', 1)[-1]}")
     row = secretary.locator("tr[data-kind=screen_proposal]", has_text=TITLE_ZH)
     assert "立项初审" in await row.inner_text() and "待办理" in await row.inner_text()
     assert "我的待办" in await secretary.inner_text("h1")
