@@ -71,7 +71,7 @@ async def complete_task(
             form = parse_decision(task.kind, body)
         except ValidationError as exc:
             raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
-        done = await tasks.check_completion(session, principal, task_id, form)
+        done = tasks.check_completion(principal, task, form)
         if done is not None:
             return tasks.to_public(done)
         precondition = form_for(task.kind).precondition

@@ -48,19 +48,22 @@ async def grant_role(session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUI
 
 
 async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal:
-    user = await session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise Unauthorized("this account does not exist or is disabled")
+    """One query, as every request asks it: the user with each membership and its organisation."""
     rows = (
         await session.exec(
-            select(Membership, Organisation)
-            .join(Organisation, Organisation.id == Membership.org_id)
-            .where(Membership.user_id == user_id)
+            select(User, Membership, Organisation)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Organisation, Organisation.id == Membership.org_id)
+            .where(User.id == user_id)
         )
     ).all()
+    user = rows[0][0] if rows else None
+    if user is None or not user.is_active:
+        raise Unauthorized("this account does not exist or is disabled")
     by_org: dict[uuid.UUID, tuple[Organisation, set[str]]] = {}
-    for membership, org in rows:
-        by_org.setdefault(org.id, (org, set()))[1].add(membership.role)
+    for _, membership, org in rows:
+        if membership is not None:
+            by_org.setdefault(org.id, (org, set()))[1].add(membership.role)
     memberships = tuple(
         OrgMembership(org_id=org.id, org_code=org.code, org_kind=org.kind, roles=frozenset(roles))
         for org, roles in sorted(by_org.values(), key=lambda item: item[0].code)

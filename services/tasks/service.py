@@ -168,12 +168,10 @@ async def unclaim(session: AsyncSession, principal: Principal, task_id: uuid.UUI
     return task
 
 
-async def check_completion(
-    session: AsyncSession, principal: Principal, task_id: uuid.UUID, decision: DecisionForm
-) -> Task | None:
-    """None when the decision should go to the workflow; the task itself when it was already
-    completed with this very decision (a repeated request gets the same answer)."""
-    task = await get_readable(session, principal, task_id)
+def check_completion(principal: Principal, task: Task, decision: DecisionForm) -> Task | None:
+    """On a task read through `get_readable`: None when the decision should go to the workflow; the
+    task itself when it was already completed with this very decision (a repeated request gets the
+    same answer)."""
     if task.state == TaskState.completed:
         if task.decision == decision.model_dump(mode="json") and task.completed_by_id == principal.user_id:
             return task
