@@ -62,10 +62,12 @@ class CoordinationWorkflow(HumanSteps):
     @workflow.update
     async def complete_task(self, decision: TaskDecision) -> dict:
         """A coordinator's answer or forward, or the sender's acknowledgement of the answer."""
-        return await self.take_decision(decision)
+        return await self.take_decision(decision, self._validate_complete_task)
 
     @complete_task.validator
     def _validate_complete_task(self, decision: TaskDecision) -> None:
+        if self.registering(decision):
+            return  # checked by take_decision once the run has caught up
         self.check_decision(decision)
 
     @workflow.update

@@ -17,6 +17,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from workflows.local import execute_write
 from workflows.models import EventSpec, TaskDecision, TaskSpec
 
 with workflow.unsafe.imports_passed_through():
@@ -88,9 +89,7 @@ async def notify(spec: TaskSpec, kind: str, *, days_left: int | None = None) -> 
     """Writes the notice to the outbox and, when the worker has SMTP, mails it."""
     key = ":".join(str(part) for part in (spec.id, kind, days_left) if part is not None)
     request = NotifyRequest(task_id=spec.id, kind=kind, key=key, days_left=days_left)
-    result = await workflow.execute_activity_method(
-        NotifyActivities.notify, request, start_to_close_timeout=NOTIFY_TIMEOUT, retry_policy=NOTIFY_RETRY
-    )
+    result = await execute_write(NotifyActivities.notify, request, timeout=NOTIFY_TIMEOUT, retry=NOTIFY_RETRY)
     if not (result.mail and result.notification_ids):
         return
     try:

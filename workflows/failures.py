@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.local import execute_write
 from workflows.models import EventSpec, ProjectChanges, StepSpec, TaskDecision, TaskSpec
 
 with workflow.unsafe.imports_passed_through():
@@ -33,23 +34,25 @@ async def write_step(wf: "HumanSteps", step: StepSpec, timeout: timedelta, retry
     """Applies the step; each permanent failure waits for a person's decision on it."""
     while True:
         try:
-            await workflow.execute_activity_method(
-                StepActivities.apply_step, step, start_to_close_timeout=timeout, retry_policy=retry
-            )
+            await execute_write(StepActivities.apply_step, step, timeout=timeout, retry=retry)
             return
-        except ActivityError as exc:
-            if not _permanent(exc) or any(task.kind == RESOLVE_KIND for task in step.open_tasks):
+        except (ActivityError, ApplicationError) as exc:
+            error = _permanent(exc)
+            if error is None or any(task.kind == RESOLVE_KIND for task in step.open_tasks):
                 raise  # nobody can be asked when asking is what failed
             target = await workflow.execute_activity_method(
                 FailureActivities.failure_target, step, start_to_close_timeout=timeout, retry_policy=retry
             )
             if target is None:
                 raise
-            await _resolve(wf, step, target, _about(step, exc.cause))
+            await _resolve(wf, step, target, _about(step, error))
 
 
-def _permanent(exc: ActivityError) -> bool:
-    return isinstance(exc.cause, ApplicationError) and exc.cause.non_retryable
+def _permanent(exc: ActivityError | ApplicationError) -> ApplicationError | None:
+    """The error no retry can fix: an activity's failure carries it as its cause, a local activity's
+    (workflows/local.py) comes as itself."""
+    error = exc.cause if isinstance(exc, ActivityError) else exc
+    return error if isinstance(error, ApplicationError) and error.non_retryable else None
 
 
 def _about(step: StepSpec, error: ApplicationError) -> dict:

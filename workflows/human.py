@@ -1,12 +1,15 @@
 """How a workflow waits for people: it opens tasks, a validated update brings each decision,
 and the update answers once the workflow has written what the decision leads to."""
 
+import asyncio
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.exceptions import ApplicationError
 
 from workflows import failures
 from workflows.deadlines import Deadlines
@@ -17,6 +20,9 @@ from workflows.models import (
 STEP_TIMEOUT = timedelta(seconds=30)
 STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                          maximum_interval=timedelta(seconds=60))
+# How long a decision on a task this run has not registered yet waits for the run to catch up
+# (see HumanSteps.registering) before it is refused.
+CATCH_UP = timedelta(minutes=1)
 
 
 @dataclass
@@ -32,6 +38,7 @@ class HumanSteps:
         self._open: dict[uuid.UUID, OpenTask] = {}
         self._decisions: dict[uuid.UUID, TaskDecision] = {}
         self._settled: dict[uuid.UUID, dict] = {}
+        self._done_tasks: set[uuid.UUID] = set()  # decided, cancelled or expired in this run
         self._idle = False
         self._finished = False
         self._stage = ""
@@ -75,6 +82,7 @@ class HumanSteps:
         self._status = changes.status or self._status
         for task_id in [*cancel, *expire, *([decided.task_id] if decided else [])]:
             self._open.pop(task_id, None)
+            self._done_tasks.add(task_id)
         outcome = self._outcome(open_tasks)
         completion = None
         if decided:
@@ -129,6 +137,14 @@ class HumanSteps:
         self._idle = True
         await workflow.wait_condition(workflow.all_handlers_finished)
 
+    def registering(self, decision: TaskDecision) -> bool:
+        """Whether the decision is on a task this run has neither opened nor closed yet. A step's
+        tasks are written by a local activity inside a workflow task; when a worker dies in that task
+        the rows stay (the write is idempotent and runs again), and a person may decide on one before
+        the worker that replays the run has reached the step. Validators let such a decision through
+        and `take_decision` checks it once the run has caught up."""
+        return decision.task_id not in self._open and decision.task_id not in self._done_tasks and not self._finished
+
     def check_decision(self, decision: TaskDecision) -> OpenTask:
         task = self._open.get(decision.task_id)
         if task is None:
@@ -141,7 +157,20 @@ class HumanSteps:
             raise ValueError(f"the decision {chosen!r} is not allowed on this task now; allowed: {allowed}")
         return task
 
-    async def take_decision(self, decision: TaskDecision) -> dict:
+    async def take_decision(self, decision: TaskDecision, validate: Callable[[TaskDecision], None]) -> dict:
+        """Records the decision and answers with its outcome once the step it leads to is written.
+        `validate` is the update's validator, run again for a decision that came before its task was
+        registered (`registering`)."""
+        if self.registering(decision):
+            try:
+                await workflow.wait_condition(lambda: not self.registering(decision), timeout=CATCH_UP)
+            except asyncio.TimeoutError:
+                raise ApplicationError("this task is not open in the project's workflow",
+                                       type="DecisionRefused", non_retryable=True) from None
+            try:
+                validate(decision)
+            except ValueError as exc:
+                raise ApplicationError(str(exc), type="DecisionRefused", non_retryable=True) from None
         self._decisions[decision.task_id] = decision
         await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
         return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))

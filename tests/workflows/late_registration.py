@@ -1,0 +1,53 @@
+"""A workflow for tests/workflows/test_late_registration.py: it opens one task, with the id it is
+given, only when signalled, so a test can deliver a decision on that task before the workflow has
+registered it — what happens when a worker replays a run whose step was already written."""
+
+import uuid
+
+from pydantic import BaseModel
+from temporalio import workflow
+
+from workflows.human import HumanSteps
+from workflows.models import TaskDecision, TaskSpec
+
+
+class OpensOnSignalInput(BaseModel):
+    project_id: uuid.UUID
+    task_id: uuid.UUID
+    assignee_id: uuid.UUID
+    opens: bool = True  # False: the signal ends the run without opening the task
+
+
+@workflow.defn
+class OpensOnSignal(HumanSteps):
+    def __init__(self) -> None:
+        super().__init__()
+        self._go = False
+
+    @workflow.run
+    async def run(self, inp: OpensOnSignalInput) -> str:
+        self._project_id = inp.project_id
+        await workflow.wait_condition(lambda: self._go)
+        if not inp.opens:
+            await self.finish()
+            return ""
+        task = TaskSpec(id=inp.task_id, kind="overdue_task", project_id=inp.project_id, assignee_id=inp.assignee_id)
+        await self.write(open_tasks=[(task, frozenset({"acknowledge"}))])
+        decided = await self.decision_on(task.id)
+        await self.write(decided=decided)
+        await self.finish()
+        return decided.decision["decision"]
+
+    @workflow.signal
+    def go(self) -> None:
+        self._go = True
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        return await self.take_decision(decision, self._validate_complete_task)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        if self.registering(decision):
+            return
+        self.check_decision(decision)
