@@ -4,13 +4,13 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, TaskDecision
+from tests.workflows.stage_harness import StageHarness
+from workflows.models import ProjectInput
 from workflows.stages import demonstration
 
 
 @workflow.defn
-class DemonstrationHarness(ProjectSteps):
+class DemonstrationHarness(StageHarness):
     """Runs `demonstration.run` for a submitted project and returns its answer."""
 
     @workflow.run
@@ -19,11 +19,3 @@ class DemonstrationHarness(ProjectSteps):
         result = await demonstration.run(self)
         await self.finish()
         return result
-
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        return await self.take_decision(decision)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        self.check_decision(decision)

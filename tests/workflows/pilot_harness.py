@@ -3,13 +3,13 @@ publication leads there. Kept apart from the tests so the workflow sandbox impor
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, TaskDecision
+from tests.workflows.stage_harness import StageHarness
+from workflows.models import ProjectInput
 from workflows.stages import pilot
 
 
 @workflow.defn
-class PilotHarness(ProjectSteps):
+class PilotHarness(StageHarness):
     """Runs `pilot.run` for a submitted project and returns the stage's summary."""
 
     @workflow.run
@@ -18,11 +18,3 @@ class PilotHarness(ProjectSteps):
         summary = await pilot.run(self)
         await self.finish()
         return summary
-
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        return await self.take_decision(decision)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        self.check_decision(decision)

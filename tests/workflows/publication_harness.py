@@ -5,7 +5,7 @@ workflow sandbox imports nothing but workflow code."""
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
+from tests.workflows.stage_harness import StageHarness
 from workflows.models import ProjectInput, TaskDecision
 from workflows.stages import evaluation, maintenance, publication
 
@@ -16,7 +16,7 @@ class HarnessInput(BaseModel):
 
 
 @workflow.defn
-class PublicationHarness(ProjectSteps):
+class PublicationHarness(StageHarness):
     """Publishes the project; once published, evaluates it and reviews it once. Returns each stage's answer."""
 
     @workflow.run
@@ -29,11 +29,6 @@ class PublicationHarness(ProjectSteps):
         await self.finish()
         return outcomes
 
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        return await self.take_decision(decision)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
+    def check_task(self, decision: TaskDecision) -> None:
         task = self.check_decision(decision)
         publication.check_decision(self, task.spec.kind, decision)

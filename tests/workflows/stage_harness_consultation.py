@@ -4,13 +4,13 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
+from tests.workflows.stage_harness import StageHarness
+from workflows.models import ProjectInput, ProjectSnapshot
 from workflows.stages import consultation, drafting
 
 
 @workflow.defn
-class DraftingAndConsultation(ProjectSteps):
+class DraftingAndConsultation(StageHarness):
     """Drafting until a consultation draft is submitted, then its public consultation to the end."""
 
     @workflow.run
@@ -20,11 +20,3 @@ class DraftingAndConsultation(ProjectSteps):
         await consultation.run(self, draft_id)
         await self.finish()
         return self.snapshot()
-
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        return await self.take_decision(decision)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        self.check_decision(decision)
