@@ -83,17 +83,10 @@ class BallotWorkflow(HumanSteps):
         await self.finish()
         return result
 
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        """A member's vote on their ballot task; answers once it is recorded."""
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
+    def check_task(self, decision: TaskDecision) -> None:
+        """A member's vote counts while the ballot is open."""
         if self._closed or (self._closes_at is not None and workflow.now() >= self._closes_at):
             raise ValueError("this ballot has closed")
-        if self.registering(decision):
-            return  # checked by take_decision once the run has caught up
         self.check_decision(decision)
 
     @workflow.update

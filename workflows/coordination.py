@@ -60,17 +60,6 @@ class CoordinationWorkflow(HumanSteps):
                 "answered_by_id": str(answered.actor_id), "overdue": self._overdue}
 
     @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        """A coordinator's answer or forward, or the sender's acknowledgement of the answer."""
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        if self.registering(decision):
-            return  # checked by take_decision once the run has caught up
-        self.check_decision(decision)
-
-    @workflow.update
     async def settled(self) -> ProjectSnapshot:
         """Answers once the request's task is open and waits for people."""
         return await self.wait_settled()

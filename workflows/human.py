@@ -3,7 +3,6 @@ and the update answers once the workflow has written what the decision leads to.
 
 import asyncio
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -157,10 +156,25 @@ class HumanSteps:
             raise ValueError(f"the decision {chosen!r} is not allowed on this task now; allowed: {allowed}")
         return task
 
-    async def take_decision(self, decision: TaskDecision, validate: Callable[[TaskDecision], None]) -> dict:
-        """Records the decision and answers with its outcome once the step it leads to is written.
-        `validate` is the update's validator, run again for a decision that came before its task was
-        registered (`registering`)."""
+    def check_task(self, decision: TaskDecision) -> None:
+        """Raises ValueError when the decision cannot be taken now; a workflow adds its own rules."""
+        self.check_decision(decision)
+
+    @workflow.update
+    async def complete_task(self, decision: TaskDecision) -> dict:
+        """A person's decision on one of this workflow's open tasks; answers with its outcome once the
+        step it leads to is written."""
+        return await self.take_decision(decision)
+
+    @complete_task.validator
+    def _validate_complete_task(self, decision: TaskDecision) -> None:
+        if self.registering(decision):
+            return  # checked by take_decision once the run has caught up
+        self.check_task(decision)
+
+    async def take_decision(self, decision: TaskDecision) -> dict:
+        """Records the decision and answers with its outcome. A decision that came before its task
+        was registered (`registering`) is checked here, once the run has caught up."""
         if self.registering(decision):
             try:
                 await workflow.wait_condition(lambda: not self.registering(decision), timeout=CATCH_UP)
@@ -168,7 +182,7 @@ class HumanSteps:
                 raise ApplicationError("this task is not open in the project's workflow",
                                        type="DecisionRefused", non_retryable=True) from None
             try:
-                validate(decision)
+                self.check_task(decision)
             except ValueError as exc:
                 raise ApplicationError(str(exc), type="DecisionRefused", non_retryable=True) from None
         self._decisions[decision.task_id] = decision

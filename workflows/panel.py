@@ -86,15 +86,7 @@ class PanelWorkflow(HumanSteps):
         await self.finish()
         return result
 
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        """An expert's opinion or declared conflict, or the secretary's answer to a vacant seat."""
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        if self.registering(decision):
-            return  # checked by take_decision once the run has caught up
+    def check_task(self, decision: TaskDecision) -> None:
         task = self.check_decision(decision)
         if task.spec.kind == "replace_expert":
             self._check_vacancy(decision)

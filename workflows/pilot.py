@@ -97,17 +97,6 @@ class PilotSiteWorkflow(HumanSteps):
         await self.finish()
         return self._result(final)
 
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        """A pilot lead's report or plan, or a secretary's acknowledgement of a flag."""
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        if self.registering(decision):
-            return  # checked by take_decision once the run has caught up
-        self.check_decision(decision)
-
     @property
     def _interval(self) -> timedelta:
         return self.day * self._inp.policy.report_interval_days

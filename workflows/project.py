@@ -65,15 +65,7 @@ class ProjectWorkflow(ProjectSteps):
             "review_since": workflow.now(), "review_cycle": self.input.review_cycle + 1,
         }))
 
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        """A person's decision on one of this project's open tasks; answers with the outcome."""
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        if self.registering(decision):
-            return  # checked by take_decision once the run has caught up
+    def check_task(self, decision: TaskDecision) -> None:
         task = self.check_decision(decision)
         proposal.check_return_limit(self, task.spec.kind, decision)
         publication.check_decision(self, task.spec.kind, decision)

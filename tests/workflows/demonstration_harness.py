@@ -4,13 +4,13 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from tests.workflows.stage_harness import StageHarness
+from workflows.human import ProjectSteps
 from workflows.models import ProjectInput
 from workflows.stages import demonstration
 
 
 @workflow.defn
-class DemonstrationHarness(StageHarness):
+class DemonstrationHarness(ProjectSteps):
     """Runs `demonstration.run` for a submitted project and returns its answer."""
 
     @workflow.run

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 from workflows.human import HumanSteps
-from workflows.models import TaskDecision, TaskSpec
+from workflows.models import TaskSpec
 
 
 class OpensOnSignalInput(BaseModel):
@@ -41,13 +41,3 @@ class OpensOnSignal(HumanSteps):
     @workflow.signal
     def go(self) -> None:
         self._go = True
-
-    @workflow.update
-    async def complete_task(self, decision: TaskDecision) -> dict:
-        return await self.take_decision(decision, self._validate_complete_task)
-
-    @complete_task.validator
-    def _validate_complete_task(self, decision: TaskDecision) -> None:
-        if self.registering(decision):
-            return
-        self.check_decision(decision)

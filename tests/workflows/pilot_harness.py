@@ -3,13 +3,13 @@ publication leads there. Kept apart from the tests so the workflow sandbox impor
 
 from temporalio import workflow
 
-from tests.workflows.stage_harness import StageHarness
+from workflows.human import ProjectSteps
 from workflows.models import ProjectInput
 from workflows.stages import pilot
 
 
 @workflow.defn
-class PilotHarness(StageHarness):
+class PilotHarness(ProjectSteps):
     """Runs `pilot.run` for a submitted project and returns the stage's summary."""
 
     @workflow.run

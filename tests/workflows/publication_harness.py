@@ -5,7 +5,7 @@ workflow sandbox imports nothing but workflow code."""
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from tests.workflows.stage_harness import StageHarness
+from workflows.human import ProjectSteps
 from workflows.models import ProjectInput, TaskDecision
 from workflows.stages import evaluation, maintenance, publication
 
@@ -16,7 +16,7 @@ class HarnessInput(BaseModel):
 
 
 @workflow.defn
-class PublicationHarness(StageHarness):
+class PublicationHarness(ProjectSteps):
     """Publishes the project; once published, evaluates it and reviews it once. Returns each stage's answer."""
 
     @workflow.run

@@ -4,13 +4,13 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from tests.workflows.stage_harness import StageHarness
+from workflows.human import ProjectSteps
 from workflows.models import ProjectInput, ProjectSnapshot
 from workflows.stages import consultation, drafting
 
 
 @workflow.defn
-class DraftingAndConsultation(StageHarness):
+class DraftingAndConsultation(ProjectSteps):
     """Drafting until a consultation draft is submitted, then its public consultation to the end."""
 
     @workflow.run
