@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     # Workflows the worker keeps in memory between their events (about 0.6 MB each); one that has
     # left the cache is replayed from its history when it next has work. Sized for a worker ≤ 300 MB.
     worker_max_cached_workflows: int = 150
+    # Where `standardflow worker` answers /healthz and /readyz for a liveness or readiness probe;
+    # no port (the default) serves none.
+    worker_health_host: str = "127.0.0.1"
+    worker_health_port: int | None = None
     # The length of a policy day for projects started from now on: 86400 in real use; a
     # demonstration or benchmark may compress the calendar (e.g. 1 makes a 30-day consultation last 30 s).
     policy_day_seconds: int = 86_400

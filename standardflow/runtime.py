@@ -12,9 +12,12 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
+from services.db import answers as db_answers
 from services.db import create_engine, session_factory, transaction
 from services.demo import seed_demo
+from standardflow import health
 from standardflow.config import Settings
+from workflows.client import answers as temporal_answers
 from workflows.client import connect
 from workflows.worker import build_worker
 
@@ -81,9 +84,20 @@ async def run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with worker:
-        await stop.wait()
-    await engine.dispose()
+    probe = None
+    if settings.worker_health_port is not None:
+        async def checks() -> dict[str, bool]:
+            return {"database": await db_answers(engine), "temporal": await temporal_answers(client)}
+
+        probe = await health.serve(settings.worker_health_host, settings.worker_health_port, checks)
+    try:
+        async with worker:
+            await stop.wait()
+    finally:
+        if probe is not None:
+            probe.close()
+            await probe.wait_closed()
+        await engine.dispose()
 
 
 def run_api(settings: Settings) -> None:

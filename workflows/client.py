@@ -22,6 +22,16 @@ async def connect(address: str, namespace: str) -> Client:
     return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
 
 
+async def answers(client: Client | None) -> bool:
+    """Whether Temporal's frontend answers its health check (a readiness check)."""
+    if client is None:
+        return False
+    try:
+        return await client.service_client.check_health()
+    except Exception:  # noqa: BLE001 - any failure means it does not answer
+        return False
+
+
 async def start_project(client: Client, task_queue: str, inp: ProjectInput) -> ProjectSnapshot:
     """Start (or find already started) the project's workflow, and wait until it waits for people."""
     workflow_id = project_workflow_id(inp.project_id)

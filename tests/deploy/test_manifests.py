@@ -106,6 +106,19 @@ def test_the_api_probes_are_the_apps_health_endpoints(compose):
     assert "http://127.0.0.1:8000/readyz" in " ".join(compose["services"]["api"]["healthcheck"]["test"])
 
 
+def test_the_worker_probes_are_its_health_endpoints(compose):
+    container = _container("standardflow-worker")
+    env = {item["name"]: item["value"] for item in container["env"]}
+    port = container["ports"][0]
+    assert port["containerPort"] == int(env["STANDARDFLOW_WORKER_HEALTH_PORT"])
+    assert env["STANDARDFLOW_WORKER_HEALTH_HOST"] == "0.0.0.0", "the kubelet probes the pod's address"
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": port["name"]}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": port["name"]}
+    worker = compose["services"]["worker"]
+    assert worker["environment"]["STANDARDFLOW_WORKER_HEALTH_PORT"] == "8081"
+    assert "http://127.0.0.1:8081/readyz" in " ".join(worker["healthcheck"]["test"])
+
+
 def test_no_secret_holds_a_real_value():
     secrets = [doc for doc in k8s_documents() if doc["kind"] == "Secret"]
     assert {doc["metadata"]["name"] for doc in secrets} == {"standardflow", "standardflow-signing-keys"}

@@ -1,0 +1,87 @@
+"""`standardflow worker` answers a liveness and a readiness probe on its health port."""
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import PG_ADMIN_URL
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _worker(tmp_path: Path, temporal_client, database_url: str, port: int) -> subprocess.Popen:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("STANDARDFLOW_")},
+           "STANDARDFLOW_VAR_DIR": str(tmp_path), "STANDARDFLOW_DATABASE_URL": database_url,
+           "STANDARDFLOW_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
+           "STANDARDFLOW_TASK_QUEUE": f"health-{port}", "STANDARDFLOW_WORKER_HEALTH_PORT": str(port)}
+    return subprocess.Popen([sys.executable, "-m", "standardflow", "worker"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _get(port: int, path: str, seconds: float = 60) -> httpx.Response:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}{path}", timeout=10)
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _stop(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+async def test_the_worker_is_live_and_ready_when_the_database_and_temporal_answer(tmp_path, temporal_client, database_url):
+    port = _free_port()
+    worker = _worker(tmp_path, temporal_client, database_url, port)
+    try:
+        live = await asyncio.to_thread(_get, port, "/healthz")
+        assert (live.status_code, live.json()) == (200, {"status": "ok"})
+        ready = await asyncio.to_thread(_get, port, "/readyz")
+        assert ready.status_code == 200
+        assert ready.json() == {"status": "ready", "checks": {"database": "ok", "temporal": "ok"}}
+        other = await asyncio.to_thread(_get, port, "/metrics")
+        assert other.status_code == 404 and "/healthz" in other.json()["detail"]
+        posted = await asyncio.to_thread(httpx.post, f"http://127.0.0.1:{port}/readyz")
+        assert posted.status_code == 405 and "GET only" in posted.json()["detail"]
+        with socket.create_connection(("127.0.0.1", port)) as raw:  # not HTTP at all
+            raw.sendall(b"\x00\x01garbage\r\n\r\n")
+            assert raw.recv(200).startswith(b"HTTP/1.1 400 Bad Request")
+        assert (await asyncio.to_thread(_get, port, "/healthz")).status_code == 200, "still answering"
+    finally:
+        code = await asyncio.to_thread(_stop, worker)
+    assert code == 0, worker.stdout.read()
+
+
+async def test_the_worker_is_not_ready_while_its_database_does_not_answer(tmp_path, temporal_client):
+    port = _free_port()
+    missing = PG_ADMIN_URL.rsplit("/", 1)[0] + "/sf_no_such_database"
+    worker = _worker(tmp_path, temporal_client, missing, port)
+    try:
+        ready = await asyncio.to_thread(_get, port, "/readyz")
+        assert ready.status_code == 503
+        assert ready.json() == {"status": "not ready", "checks": {"database": "down", "temporal": "ok"}}
+        assert (await asyncio.to_thread(_get, port, "/healthz")).status_code == 200, "alive, only not ready"
+    finally:
+        await asyncio.to_thread(_stop, worker)
