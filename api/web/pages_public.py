@@ -16,6 +16,7 @@ from services.dashboard import service as dashboard
 from services.errors import Invalid
 from services.notifications import service as notifications
 from services.notifications.schemas import NotificationFilter
+from services.projects import service as projects
 from services.projects.domains import FRAMEWORK
 from services.projects.models import StandardType
 
@@ -67,9 +68,13 @@ async def notification_list(
     """The reader's notifications, newest first: new tasks, reminders and escalations."""
     flt = NotificationFilter(unread=unread, cursor=cursor or None, limit=NOTIFICATIONS_PAGE)
     found = await notifications.list_notifications(session, principal, flt)
+    # A notice may concern a project its reader cannot open (a pilot site's lead, an evaluator from
+    # another organisation): it links to the task only.
+    readable = await projects.readable_ids(session, principal, {n.project_id for n in found.items if n.project_id})
     filters = {"unread": "1"} if unread else {}
     return page(
         request, "notifications.html", principal, found=found, unread_only=unread, paged=bool(cursor),
+        readable_projects=readable,
         first_url=_notifications_url(filters),
         next_url=found.next_cursor and _notifications_url({**filters, "cursor": found.next_cursor}),
     )

@@ -44,6 +44,14 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
     )
 
 
+async def readable_ids(session: AsyncSession, principal: Principal, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these projects the principal may see."""
+    if not ids:
+        return set()
+    query = readable(principal).where(col(StandardProject.id).in_(ids)).with_only_columns(StandardProject.id)
+    return set((await session.exec(query)).all())
+
+
 async def get_readable(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> StandardProject:
     project = (await session.exec(readable(principal).where(StandardProject.id == project_id))).first()
     if project is None:

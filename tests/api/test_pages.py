@@ -3,14 +3,19 @@ change made by posting the page's own forms with its CSRF token, in Chinese and 
 
 import asyncio
 import re
+import uuid
 
 import httpx
+from sqlmodel import select
 from starlette.datastructures import FormData
 
 from api.web.decision_form import body_from_form, describer, form_fields
 from api.web.page_text import Translator
 from api.web.task_options import OFFERED
+from services.db import session_factory, transaction
 from services.demo import DEMO_PASSWORD
+from services.identity.models import User
+from services.notifications.models import Notification, NotificationKind
 from services.tasks.registry import FORMS, parse_decision
 from tests.helpers import PROPOSAL, committee_id
 from tests.oidc.browser import forms_of, hidden_field
@@ -244,6 +249,7 @@ async def test_projects_notifications_and_dashboard_in_both_languages(stack):
     notices = await _notifications_about(http, "双语页面测试 项目")
     assert "新任务" in notices.text and "条未读" in notices.text
     notification_id = re.search(r'data-notification="([0-9a-f-]+)"', notices.text).group(1)
+    assert f'href="/projects/{pid}"' in _item(notices, notification_id), "the secretary may open the project"
     read = await post_form(http, notices, f"/notifications/{notification_id}/read")
     assert read.status_code == 303 and "标为已读" not in _item(await http.get("/notifications"), notification_id)
     english = await http.get("/notifications?lang=en&unread=1")
@@ -255,6 +261,22 @@ async def test_projects_notifications_and_dashboard_in_both_languages(stack):
         board = await http.get(f"/dashboard?lang={lang}")
         assert board.status_code == 200 and all(w in board.text for w in words), board.text
         assert "<progress" in board.text
+
+
+async def test_a_notice_links_to_its_project_only_for_readers_who_may_open_it(stack, engine):
+    http = stack.http
+    await sign_in(http, "li.wei", "en")
+    pid = await propose(http, "只有起草单位可见", "Seen by its drafters only")
+    async with transaction(session_factory(engine)) as session:
+        reader = (await session.exec(select(User).where(User.username == "zhang.min"))).one()
+        notice = Notification(recipient_id=reader.id, kind=NotificationKind.assigned, subject_zh="关于一个草案",
+                              subject_en="About a draft", body="", project_id=uuid.UUID(pid),
+                              dedup_key=f"test:{pid}")
+        session.add(notice)
+    await sign_in(http, "zhang.min", "en")
+    assert (await http.get(f"/projects/{pid}")).status_code == 404
+    item = _item(await http.get("/notifications"), str(notice.id))
+    assert "About a draft" in item and f"/projects/{pid}" not in item and "Open the project" not in item
 
 
 async def _notifications_about(http: httpx.AsyncClient, title: str) -> httpx.Response:
