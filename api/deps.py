@@ -3,12 +3,13 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from services.db import transaction
+from services.idempotency.service import KEY_PATTERN
 from services.identity.principal import Principal
 from standardflow.config import Settings
 
@@ -52,3 +53,9 @@ WritingSessionDep = Annotated[AsyncSession, Depends(get_writing_session, scope="
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", pattern=KEY_PATTERN, max_length=200,
+    description="Any key of yours (a UUID, say) for this request: sent again under the same key with the same "
+                "content, it answers with what the first one created instead of creating it again; with other "
+                "content, 422.",
+)]

@@ -11,6 +11,7 @@ from services.coordination.models import CoordinationEvent, CoordinationRequest
 from services.dashboard.models import PlanTarget
 from services.drafts.models import DraftVersion
 from services.evaluations.models import Evaluation
+from services.idempotency.models import IdempotentRequest
 from services.identity.models import LoginAttempt, Membership, User, WebSession
 from services.notifications.models import Notification
 from services.organisations.models import Organisation
@@ -23,7 +24,7 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AppliedStep", "AuditEvent", "Ballot", "Committee", "CommitteeMember", "Consultation", "ConsultationComment",
-    "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "LoginAttempt", "Membership",
+    "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "IdempotentRequest", "LoginAttempt", "Membership",
     "Notification", "NumberSequence", "Organisation", "Panel", "PanelMember", "PilotReport", "PilotSite",
     "PlanTarget", "ProjectOrganisation", "Publication", "PublishingAuthority", "StandardProject", "Task", "User",
     "WebSession", "metadata",

@@ -2,7 +2,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from api.deps import PrincipalDep, SessionDep
+from api.deps import IdempotencyKey, PrincipalDep, SessionDep
 from api.errors import refusals
 from api.routes.drafts import attachment
 from services.consultations import dispositions
@@ -25,11 +25,12 @@ async def get_consultation(project_id: uuid.UUID, session: SessionDep, principal
 @router.post("/projects/{project_id}/comments", response_model=CommentPublic, status_code=status.HTTP_201_CREATED,
              responses=refusals(400, 403, 409, 413))
 async def add_comment(
-    project_id: uuid.UUID, data: CommentCreate, session: SessionDep, principal: PrincipalDep
+    project_id: uuid.UUID, data: CommentCreate, session: SessionDep, principal: PrincipalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> CommentPublic:
     """Comment on a clause of the draft under public consultation, on behalf of one of your
     organisations. Any signed-in user may comment while the consultation is open (409 otherwise)."""
-    return await consultations.add_comment(session, principal, project_id, data)
+    return await consultations.add_comment(session, principal, project_id, data, idempotency_key)
 
 
 @router.get("/projects/{project_id}/comments", response_model=list[CommentPublic])

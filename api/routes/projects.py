@@ -3,7 +3,7 @@ import uuid
 from fastapi import APIRouter, Request, status
 
 from api import pipeline
-from api.deps import PrincipalDep, SessionDep, TemporalDep
+from api.deps import IdempotencyKey, PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
 from services.audit import service as audit
 from services.audit.schemas import AuditEventPublic
@@ -15,9 +15,11 @@ router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=refus
 
 @router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED,
              responses=refusals(400, 403, 404, 413, 422))
-async def create_project(data: ProjectCreate, session: SessionDep, principal: PrincipalDep) -> ProjectPublic:
+async def create_project(
+    data: ProjectCreate, session: SessionDep, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
+) -> ProjectPublic:
     """Save a new proposal as a draft, for an organisation where you hold the proposer role."""
-    project = await projects.create_project(session, principal, data)
+    project = await projects.create_project(session, principal, data, idempotency_key)
     return await projects.to_public(session, project)
 
 

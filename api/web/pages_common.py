@@ -1,6 +1,8 @@
 """What every working page shares: its route class (a refusal becomes a page in the reader's language,
 a signed-out reader goes to the sign-in page), its database session, and the page renderer."""
 
+import re
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
@@ -10,13 +12,15 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.datastructures import FormData
 
 from api.web.i18n import language
 from api.web.page_text import TEXT, Translator
 from api.web.render import render
 from api.web.session import SAFE_METHODS
 from services.db import transaction
-from services.errors import DomainError, Unauthorized
+from services.errors import DomainError, Invalid, Unauthorized
+from services.idempotency.service import KEY_PATTERN
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 
@@ -87,8 +91,19 @@ def page(request: Request, template: str, principal: Principal | None, status_co
         may_propose=bool(principal and principal.orgs_with(Permission.PROJECT_PROPOSE)),
         may_coordinate=bool(principal and (principal.orgs_with(Permission.COORDINATION_SEND)
                                            | principal.orgs_with(Permission.COORDINATION_ANSWER))),
-        notice=_notice(request), when=local_time, day=local_day, **context,
+        notice=_notice(request), when=local_time, day=local_day, request_key=uuid.uuid4(), **context,
     )
+
+
+def request_key(data: FormData) -> str | None:
+    """The key a form that creates something carries (a fresh one each time the page is shown), so
+    that a second click on its button gets what the first created (services/idempotency)."""
+    key = str(data.get("request_key") or "")
+    if not key:
+        return None
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise Invalid("the form's request key is malformed; open the page again")
+    return key
 
 
 def _notice(request: Request) -> str | None:

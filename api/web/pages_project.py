@@ -16,7 +16,7 @@ from api.deps import PrincipalDep
 from api.web.decision_form import Problem, describer, problems_from_pydantic, submitted_values
 from api.web.i18n import language
 from api.web.page_text import Translator
-from api.web.pages_common import PageRoute, PageSession, go, page, typed
+from api.web.pages_common import PageRoute, PageSession, go, page, request_key, typed
 from services.committees.service import get_committee
 from services.consultations import dispositions
 from services.consultations import service as consultations
@@ -86,7 +86,8 @@ async def add_comment(
     if data.get("org_id"):
         body["org_id"] = str(data.get("org_id"))
     try:
-        await consultations.add_comment(session, principal, project_id, CommentCreate.model_validate(body))
+        await consultations.add_comment(session, principal, project_id, CommentCreate.model_validate(body),
+                                        request_key(data))
     except (ValidationError, DomainError) as exc:
         return await _refused(request, session, principal, project_id, "comment", exc, data)
     return go(f"/projects/{project_id}", "commented")

@@ -13,7 +13,7 @@ from api.deps import PrincipalDep, TemporalDep
 from api.web.decision_form import Problem, describer, problems_from_pydantic, submitted_values
 from api.web.i18n import language
 from api.web.page_text import Translator
-from api.web.pages_common import PageRoute, PageSession, go, page, typed
+from api.web.pages_common import PageRoute, PageSession, go, page, request_key, typed
 from services.committees.service import list_committees
 from services.errors import Conflict, DomainError
 from services.identity.permissions import Permission
@@ -51,7 +51,8 @@ async def create_proposal(request: Request, session: PageSession, principal: Pri
     data = await request.form()
     body = {k: v for k, v in _proposal_body(data, ("standard_type", "committee_id", "lead_org_id")).items() if v}
     body["co_drafting_org_ids"] = _ids(data, "co_drafting_org_ids")
-    created = await _attempt(ProjectCreate, body, lambda form: projects.create_project(session, principal, form))
+    key = request_key(data)
+    created = await _attempt(ProjectCreate, body, lambda form: projects.create_project(session, principal, form, key))
     if isinstance(created, StandardProject):
         return go(f"/projects/{created.id}", "created")
     request.state.refused = True

@@ -14,6 +14,7 @@ from services.consultations.models import Consultation, ConsultationComment, Con
 from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic
 from services.drafts.models import DraftVersion
 from services.errors import Conflict, Forbidden, NotFound
+from services.idempotency import service as idempotency
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
 from services.projects import service as projects
@@ -93,9 +94,16 @@ async def get_current(session: AsyncSession, principal: Principal, project_id: u
 
 
 async def add_comment(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: CommentCreate
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, data: CommentCreate,
+    request_key: str | None = None,
 ) -> CommentPublic:
-    """Any signed-in user who can read the project comments while its consultation is open."""
+    """Any signed-in user who can read the project comments while its consultation is open. Sent
+    again under the same `request_key` (services/idempotency), the same comment."""
+    content = {"project_id": str(project_id), **data.model_dump(mode="json")}
+    if request_key is not None:
+        earlier = await idempotency.created_before(session, principal.user_id, request_key, "comment.add", content)
+        if earlier is not None:
+            return await get_comment(session, principal, earlier)
     project = await projects.get_readable(session, principal, project_id)
     org_id = _commenting_org(principal, data.org_id)
     consultation = await _open_for_comments(session, project.id)
@@ -110,6 +118,8 @@ async def add_comment(
         actor_id=principal.user_id, project_id=project.id,
         data={"number": comment.number, "clause": comment.clause, "org_id": str(org_id)},
     )
+    if request_key is not None:
+        await idempotency.remember(session, principal.user_id, request_key, "comment.add", content, comment.id)
     return await get_comment(session, principal, comment.id)
 
 

@@ -10,6 +10,7 @@ from services.committees.models import Committee, CommitteeMember
 from services.committees.service import get_committee
 from services.db import utcnow
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.idempotency import service as idempotency
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
@@ -64,7 +65,15 @@ async def list_readable(session: AsyncSession, principal: Principal, limit: int 
     return list((await session.exec(query)).all())
 
 
-async def create_project(session: AsyncSession, principal: Principal, data: ProjectCreate) -> StandardProject:
+async def create_project(
+    session: AsyncSession, principal: Principal, data: ProjectCreate, request_key: str | None = None
+) -> StandardProject:
+    """A new draft; sent again under the same `request_key` (services/idempotency), the same draft."""
+    content = data.model_dump(mode="json")
+    if request_key is not None:
+        earlier = await idempotency.created_before(session, principal.user_id, request_key, "project.create", content)
+        if earlier is not None:
+            return await get_readable(session, principal, earlier)
     lead_org_id = _lead_org(principal, data.lead_org_id)
     await get_committee(session, data.committee_id)
     co_drafters = await _existing_orgs(session, data.co_drafting_org_ids, exclude=lead_org_id)
@@ -83,6 +92,8 @@ async def create_project(session: AsyncSession, principal: Principal, data: Proj
         actor_id=principal.user_id, project_id=project.id, data={"title_zh": project.title_zh},
     )
     await session.flush()
+    if request_key is not None:
+        await idempotency.remember(session, principal.user_id, request_key, "project.create", content, project.id)
     return project
 
 

@@ -148,14 +148,22 @@ async def test_a_group_consultation_takes_comments_for_thirty_days_and_ends_with
 
 async def _comments_while_open(stack, pid: str) -> list[dict]:
     """Three organisations comment; what each may see, and what nobody may do yet."""
+    # liu.yang's comment goes twice, as a double click sends it: under one key, one comment
+    keyed = {**await stack.login("liu.yang"), "Idempotency-Key": "3f1c-double-click"}
+    url, second = f"/api/v1/projects/{pid}/comments", {"clause": "5.10", "comment": "数据集更新频率未规定。",
+                                                        "proposed_change": "增加“至少每日更新”。"}
     made = [
         await comment(stack, "chen.jie", pid, "5.2.1", "“应当使用 HTTPS”宜改为强制性要求。", "接口必须使用 HTTPS。"),
-        await comment(stack, "liu.yang", pid, "5.10", "数据集更新频率未规定。", "增加“至少每日更新”。"),
+        await stack.http.post(url, headers=keyed, json=second),
+        await stack.http.post(url, headers=keyed, json=second),
         await comment(stack, "sun.li", pid, "A.1", "=HYPERLINK(\"http://example.invalid\",\"示例\")"),
     ]
-    assert [c.status_code for c in made] == [201, 201, 201], [c.text for c in made]
+    assert [c.status_code for c in made] == [201, 201, 201, 201], [c.text for c in made]
+    assert made[1].json() == made.pop(2).json()
     made = [c.json() for c in made]
     assert [(c["number"], c["org_code"]) for c in made] == [(1, "SDCIA"), (2, "HDU"), (3, "DFCLOUD")]
+    reused = await stack.http.post(url, headers=keyed, json={**second, "clause": "5.11"})
+    assert reused.status_code == 422 and "sent before with a different request" in reused.json()["detail"]
     not_theirs = await stack.http.post(f"/api/v1/projects/{pid}/comments", headers=await stack.login("sun.li"),
                                        json={"clause": "1", "comment": "x", "org_id": made[0]["org_id"]})
     assert not_theirs.status_code == 403 and not_theirs.json()["field"] == "org_id"

@@ -32,7 +32,7 @@ async def sign_in(http: httpx.AsyncClient, username: str, lang: str) -> None:
 async def post_form(http: httpx.AsyncClient, page: httpx.Response, action: str, **fields) -> httpx.Response:
     """Posts the page's form for `action` with its hidden fields (the CSRF token) and these values."""
     form = next(f for f in forms_of(page) if f["action"] == action)
-    hidden = {k: v for k, v in form["fields"].items() if k == "csrf_token" or k == "back"}
+    hidden = {k: v for k, v in form["fields"].items() if k in ("csrf_token", "back", "request_key")}
     return await http.post(action, data={**hidden, **fields})
 
 
