@@ -8,7 +8,7 @@ import sys
 
 import typer
 
-from services.audit.service import verify_chain
+from services.audit.service import Anchor, verify_chain
 from services.db import create_engine, session_factory, transaction
 from services.demo import DEMO_PASSWORD, summary
 from services.identity.keys import SigningKeys
@@ -129,21 +129,33 @@ def _stop(children: list[subprocess.Popen]) -> None:
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the audit trail's hash chain; name the first broken record."""
+def audit_verify(
+    anchor: str = typer.Option("", help="ID:HASH of a record printed by an earlier verify and kept elsewhere: "
+                                        "the chain must still hold it, so that neither a cut end nor a chain "
+                                        "rewritten up to it goes unseen"),
+) -> None:
+    """Check the audit trail's hash chain; name the first broken record. Prints the chain's head to
+    keep outside the database, as the anchor of a later check."""
     settings = get_settings()
+    try:
+        anchored = Anchor.parse(anchor) if anchor else None
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=2) from None
 
     async def _verify():
         engine = create_engine(settings.resolved_database_url)
         try:
             async with session_factory(engine)() as session:
-                return await verify_chain(session)
+                return await verify_chain(session, anchor=anchored)
         finally:
             await engine.dispose()
 
     report = asyncio.run(_verify())
     if report.intact:
         typer.echo(f"audit chain intact: {report.checked} records")
+        if report.head is not None:
+            typer.echo(f"head: {report.head}")
         return
     typer.echo(f"audit chain broken at record {report.first_broken_id}: {report.reason}", err=True)
     raise typer.Exit(code=1)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -74,20 +75,52 @@ class ChainReport:
     checked: int
     first_broken_id: int | None
     reason: str | None
+    head: "Anchor | None" = None  # the last record checked
 
     @property
     def intact(self) -> bool:
         return self.first_broken_id is None
 
 
-async def verify_chain(session: AsyncSession, batch: int = 1000) -> ChainReport:
+@dataclass(frozen=True)
+class Anchor:
+    """A record's id and hash, kept outside the database (printed by `standardflow audit verify`).
+    A chain can be cut at its end, or rewritten and hashed anew from some record on, without a break
+    showing inside it; checked against an anchor kept elsewhere, neither goes unseen up to the anchor."""
+
+    id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.id}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Anchor":
+        record, _, digest = text.strip().partition(":")
+        if not record.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise ValueError(f"an anchor is a record's id and its 64-character hash, as ID:HASH; not {text!r}")
+        return cls(int(record), digest)
+
+
+async def verify_chain(session: AsyncSession, batch: int = 1000, anchor: Anchor | None = None) -> ChainReport:
+    """Walks the chain from its start; the first record that breaks it, or the head it reaches. With
+    an anchor, the chain must also hold that record with that hash."""
     previous, checked, after = GENESIS, 0, 0
     while True:
         query = select(AuditEvent).where(col(AuditEvent.id) > after).order_by(col(AuditEvent.id)).limit(batch)
         rows = list((await session.exec(query)).all())
         if not rows:
-            return ChainReport(checked, None, None)
+            head = Anchor(after, previous) if checked else None
+            if anchor is not None and after < anchor.id:
+                return ChainReport(checked, anchor.id, f"is anchored, but the chain ends at record {after}: "
+                                                       "records were cut from its end", head)
+            return ChainReport(checked, None, None, head)
         for event in rows:
+            if anchor is not None and after < anchor.id < event.id:
+                return ChainReport(checked, anchor.id, "is anchored, but the chain no longer holds it")
+            if anchor is not None and event.id == anchor.id and event.hash != anchor.hash:
+                return ChainReport(checked, event.id, "does not carry the anchored hash: the chain was "
+                                                      "rewritten up to here")
             if event.prev_hash != previous:
                 # Naming the record before too: when one was deleted or slipped in, the gap is between the two.
                 before = f"record {after}" if after else "the start of the chain"

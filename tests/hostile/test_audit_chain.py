@@ -95,10 +95,10 @@ def copy_of(chained: str, tmp_path: Path):
     _drop_pg(url)
 
 
-def verify(url: str, cwd: Path) -> subprocess.CompletedProcess:
+def verify(url: str, cwd: Path, *options: str) -> subprocess.CompletedProcess:
     """`standardflow audit verify`, run as an operator runs it."""
     env = {**os.environ, "STANDARDFLOW_DATABASE_URL": url}
-    return subprocess.run([sys.executable, "-m", "standardflow", "audit", "verify"], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "standardflow", "audit", "verify", *options], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -130,7 +130,47 @@ def test_the_chain_written_by_the_app_is_intact(copy_of: str, tmp_path: Path):
                                   "member.role_granted"} <= {r["action"] for r in written}
     result = verify(copy_of, tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"audit chain intact: {len(written)} records"
+    head = written[-1]
+    assert result.stdout.splitlines() == [f"audit chain intact: {len(written)} records",
+                                          f"head: {head['id']}:{head['hash']}"]
+    anchored = verify(copy_of, tmp_path, "--anchor", f"{written[4]['id']}:{written[4]['hash']}")
+    assert anchored.returncode == 0 and anchored.stdout.startswith("audit chain intact"), anchored.stderr
+
+
+def test_an_end_cut_off_is_caught_only_against_an_anchor_kept_elsewhere(copy_of: str, tmp_path: Path):
+    written = rows(copy_of)
+    head = written[-1]
+    tamper(copy_of, sa.delete(TABLE).where(TABLE.c.id >= written[-2]["id"]))
+    plain = verify(copy_of, tmp_path)
+    assert plain.returncode == 0 and f"intact: {len(written) - 2} records" in plain.stdout, "nothing inside shows it"
+    anchored = verify(copy_of, tmp_path, "--anchor", f"{head['id']}:{head['hash']}")
+    assert anchored.returncode == 1
+    assert anchored.stderr.strip() == (f"audit chain broken at record {head['id']}: is anchored, but the chain ends "
+                                       f"at record {written[-3]['id']}: records were cut from its end")
+
+
+def test_a_chain_rewritten_and_hashed_anew_is_caught_against_its_anchor(copy_of: str, tmp_path: Path):
+    written = rows(copy_of)
+    head = written[-1]
+    forged, previous = [], written[2]["hash"]  # from the fourth record on, every record edited and re-hashed
+    for record in written[3:]:
+        changed = {**record, "actor_label": "system", "prev_hash": previous}
+        changed["hash"] = previous = _digest(AuditEvent(**changed))
+        forged.append(sa.update(TABLE).where(TABLE.c.id == record["id"]).values(
+            actor_label="system", prev_hash=changed["prev_hash"], hash=changed["hash"]))
+    parked = [sa.update(TABLE).where(TABLE.c.id == r["id"]).values(hash=f"{r['id']:064x}") for r in written[3:]]
+    tamper(copy_of, *parked, *forged)  # the hashes are unique: each is parked before the new ones go in
+    assert verify(copy_of, tmp_path).returncode == 0, "a consistent forgery passes without an anchor"
+    anchored = verify(copy_of, tmp_path, "--anchor", f"{head['id']}:{head['hash']}")
+    assert anchored.returncode == 1
+    assert anchored.stderr.strip() == (f"audit chain broken at record {head['id']}: does not carry the anchored "
+                                       "hash: the chain was rewritten up to here")
+
+
+@pytest.mark.parametrize("anchor", ["12", "x:" + "0" * 64, "3:" + "0" * 63, "3:" + "G" * 64])
+def test_a_malformed_anchor_is_refused(copy_of: str, tmp_path: Path, anchor: str):
+    result = verify(copy_of, tmp_path, "--anchor", anchor)
+    assert result.returncode == 2 and "an anchor is a record's id and its 64-character hash" in result.stderr
 
 
 @pytest.mark.parametrize(("column", "value"), [
