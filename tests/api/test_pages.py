@@ -165,8 +165,8 @@ async def test_an_accepted_proposal_puts_the_ballot_form_in_each_members_inbox(s
     assert accepted.status_code == 303, accepted.text
 
     await sign_in(http, "chen.jie", "zh")
-    vote_id = await _wait_for_task(http, "ballot_vote", "城市公共充电设施 数据共享规范")
-    inbox = await http.get("/inbox")
+    vote_id = await _wait_for_task(http, "ballot_vote", "城市公共充电设施 数据共享规范", pid)
+    inbox = await http.get(f"/inbox?project_id={pid}")
     assert "委员投票" in inbox.text and "城市公共充电设施 数据共享规范" in inbox.text
     vote = await http.get(f"/tasks/{vote_id}")
     for choice in ("赞成", "反对", "弃权", "回避"):
@@ -369,10 +369,12 @@ def options_of(page: httpx.Response, name: str) -> dict[str, str]:
     return {words.strip(): value for value, words in found}
 
 
-async def _wait_for_task(http: httpx.AsyncClient, kind: str, about: str) -> str:
-    """The task of this kind whose page mentions `about`, once its workflow has opened it."""
+async def _wait_for_task(http: httpx.AsyncClient, kind: str, about: str, project_id: str = "") -> str:
+    """The task of this kind whose page mentions `about`, once its workflow has opened it; only among
+    the project's tasks when given (the inbox holds other tests' tasks too)."""
+    where = f"&project_id={project_id}" if project_id else ""
     for _ in range(100):
-        for task_id in task_ids(await http.get(f"/inbox?kind={kind}"), kind):
+        for task_id in task_ids(await http.get(f"/inbox?kind={kind}{where}"), kind):
             if about in (await http.get(f"/tasks/{task_id}")).text:
                 return task_id
         await asyncio.sleep(0.2)

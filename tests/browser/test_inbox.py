@@ -59,7 +59,7 @@ async def test_a_proposal_is_screened_and_returned_in_a_real_browser(browser: Br
     assert "任务已办理" in await secretary.inner_text(".notice")
     assert await secretary.locator("tr[data-kind=screen_proposal]", has_text=TITLE_ZH).count() == 0
 
-    await proposer.goto(served_app.base_url + "/inbox")
+    await proposer.goto(f"{served_app.base_url}/inbox?project_id={project_path.rsplit('/', 1)[-1]}")
     revision = proposer.locator("tr[data-kind=revise_proposal]", has_text=TITLE_EN)
     assert "Revise the proposal" in await revision.inner_text()
     await revision.locator("a", has_text="Revise the proposal").click()
