@@ -24,8 +24,8 @@ metadata = SQLModel.metadata
 
 __all__ = [
     "AppliedStep", "AuditEvent", "Ballot", "Committee", "CommitteeMember", "Consultation", "ConsultationComment",
-    "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "IdempotentRequest", "LoginAttempt", "Membership",
-    "Notification", "NumberSequence", "Organisation", "Panel", "PanelMember", "PilotReport", "PilotSite",
-    "PlanTarget", "ProjectOrganisation", "Publication", "PublishingAuthority", "StandardProject", "Task", "User",
-    "WebSession", "metadata",
+    "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "IdempotentRequest", "LoginAttempt",
+    "Membership", "Notification", "NumberSequence", "Organisation", "Panel", "PanelMember", "PilotReport",
+    "PilotSite", "PlanTarget", "ProjectOrganisation", "Publication", "PublishingAuthority", "StandardProject",
+    "Task", "User", "WebSession", "metadata",
 ]

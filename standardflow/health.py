@@ -9,6 +9,7 @@ so a slow or hostile client cannot hold the worker's loop."""
 
 import asyncio
 import json
+from http import HTTPStatus
 from collections.abc import Awaitable, Callable
 
 from api.routes.health import readiness
@@ -17,7 +18,6 @@ Checks = Callable[[], Awaitable[dict[str, bool]]]
 
 READ_TIMEOUT_S = 5
 MAX_HEAD_BYTES = 8 * 1024
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 
 
 async def serve(host: str, port: int, checks: Checks) -> asyncio.Server:
@@ -29,7 +29,7 @@ async def serve(host: str, port: int, checks: Checks) -> asyncio.Server:
         except (asyncio.TimeoutError, asyncio.LimitOverrunError, asyncio.IncompleteReadError, ValueError):
             status, body = 400, {"detail": "a GET request line and headers were expected"}
         payload = json.dumps(body).encode()
-        head = (f"HTTP/1.1 {status} {REASONS[status]}\r\nContent-Type: application/json\r\n"
+        head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Type: application/json\r\n"
                 f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n")
         try:
             writer.write(head.encode() + payload)
