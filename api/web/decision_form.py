@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from starlette.datastructures import FormData
 
-from api.web.page_text import TEXT, Translator
+from api.web.page_text import Translator, known
 
 SHORT_TEXT = 200  # longer strings get a text area
 
@@ -157,7 +157,7 @@ def problems_from_pydantic(errors: list[dict], skip: int = 0) -> list[Problem]:
         path = tuple(str(part) for part in error["loc"][skip:])
         key = f"err.{error['type']}"
         message = str(error.get("msg", "")).removeprefix("Value error, ")
-        found.append(Problem(path, message, key if key in TEXT else None, dict(error.get("ctx") or {})))
+        found.append(Problem(path, message, key if known(key) else None, dict(error.get("ctx") or {})))
     return found
 
 
@@ -178,7 +178,7 @@ def describer(t: Translator, *prefixes: str) -> Callable[[Problem], str]:
         name = problem.field_name
         if name is None:
             return words
-        label = next((t(prefix + name) for prefix in prefixes if prefix + name in TEXT), name)
+        label = next((t(prefix + name) for prefix in prefixes if known(prefix + name)), name)
         return f"{label}: {words}"
 
     return describe

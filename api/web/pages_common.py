@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
 
 from api.web.i18n import language
-from api.web.page_text import TEXT, Translator
+from api.web.page_text import Translator, known
 from api.web.render import render
 from api.web.session import SAFE_METHODS
 from services.db import transaction
@@ -109,7 +109,7 @@ def request_key(data: FormData) -> str | None:
 def _notice(request: Request) -> str | None:
     """Only words of our own table are shown, never text from the address."""
     key = f"notice.{request.query_params.get('notice', '')}"
-    return key if key in TEXT else None
+    return key if known(key) else None
 
 
 def go(path: str, notice: str | None = None, **params: str) -> RedirectResponse:

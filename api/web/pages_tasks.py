@@ -16,6 +16,7 @@ from api.web.decision_form import (
     Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values,
 )
 from api.web.i18n import language
+from api.web.material import material_for
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, page
 from api.web.pages_inbox import may_claim, may_unclaim, project_links
@@ -90,6 +91,7 @@ async def _task_view(
         choice=_choice_label(t, task.kind), overdue=is_overdue(task.due_at, task.state in ACTIVE_STATES),
         may_claim=may_claim(principal, public), may_unclaim=may_unclaim(principal, public),
         decided=_decided_rows(public, t) if task.decision else [],
+        material=await material_for(session, principal, task, t),
     )
 
 
