@@ -20,6 +20,9 @@ class User(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=255)
     is_platform_admin: bool = False
     is_active: bool = True
+    # The language the person chose for the pages, notices and mails ("zh" or "en"); None until they
+    # choose, and then notices and mails are in Chinese.
+    language: str | None = Field(default=None, max_length=8)
     created_at: datetime = Field(default_factory=utcnow)
 
 
