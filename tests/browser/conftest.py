@@ -28,6 +28,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 class ServedApp:
     base_url: str
     database: str  # "sqlite" or "postgresql", for the names of screenshots
+    settings: Settings  # the app's own: a test may shorten its policy calendar before proposing
     server_errors: list[str] = field(default_factory=list)
 
 
@@ -62,7 +63,7 @@ async def served_app(engine, database_url: str, temporal_client, tmp_path: Path)
         var_dir=tmp_path, task_queue=f"sf-web-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
         public_base_url=base_url, session_secret="test-secret",
     )
-    served = ServedApp(base_url, "sqlite" if database_url.startswith("sqlite") else "postgresql")
+    served = ServedApp(base_url, "sqlite" if database_url.startswith("sqlite") else "postgresql", settings)
     app = _ErrorRecorder(create_app(settings, Parts(engine=engine, temporal=temporal_client)), served.server_errors)
     async with running_worker(temporal_client, settings.task_queue, session_factory(engine)):
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
