@@ -9,7 +9,7 @@ from temporalio.client import Client
 
 from api import errors, limits
 from api.auth import identity
-from api.routes import admin, auth, ballots, catalogue, consultations, coordination, dashboard, drafts, evaluations, health, notifications, panels, pilots, projects, reference, tasks, timeline
+from api.routes import admin, auth, ballots, catalogue, consultations, coordination, dashboard, drafts, escalations, evaluations, health, notifications, panels, pilots, projects, reference, tasks, timeline
 from api.web import site
 from api.web.mount import install as install_web
 from services.db import create_engine, session_factory
@@ -52,7 +52,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     app.state.settings = settings
     errors.install(app)
     install_web(app, settings)
-    for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, dashboard, timeline, pilots, coordination, site):
+    for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, site):
         app.include_router(module.router)
     limits.install(app, settings)
     return app

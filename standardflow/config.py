@@ -3,11 +3,13 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.notifications.mail import MailConfig
+from services.notifications.messages import NoticeSite
 from services.projects.policy import check_overrides
 
 DEFAULT_SESSION_SECRET = "change-me-in-production"
@@ -41,6 +43,8 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = 60
     session_secret: str = DEFAULT_SESSION_SECRET
     public_base_url: str = "http://127.0.0.1:8000"
+    # The IANA zone the pages and the notices show times in, whatever the server's own zone.
+    time_zone: str = "Asia/Shanghai"
     blob_dir: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
     # Any request body but an upload; past it the answer is 413 (an upload may have max_upload_bytes
@@ -74,6 +78,15 @@ class Settings(BaseSettings):
     def _policy_overrides_fit_the_policies(self) -> "Settings":
         check_overrides(self.policy_overrides)
         return self
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"STANDARDFLOW_TIME_ZONE {name!r} is not an IANA time zone (e.g. Asia/Shanghai)") from exc
+        return name
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
@@ -113,6 +126,15 @@ class Settings(BaseSettings):
             return None
         return MailConfig(host=self.smtp_host, port=self.smtp_port, sender=self.smtp_sender, starttls=self.smtp_starttls,
                           username=self.smtp_username, password=self.smtp_password.get_secret_value())
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def notice_site(self) -> NoticeSite:
+        """What the notices need of the deployment: its time zone and the address its pages are at."""
+        return NoticeSite(zone=self.zone, base_url=self.public_base_url.rstrip("/"))
 
     @property
     def embedded_temporal(self) -> bool:

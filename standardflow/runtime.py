@@ -79,7 +79,7 @@ async def run_worker(settings: Settings) -> None:
     client = await connect(settings.resolved_temporal_address, settings.temporal_namespace)
     engine = create_engine(settings.resolved_database_url)
     worker = build_worker(client, settings.task_queue, session_factory(engine), mail=settings.mail,
-                          max_cached_workflows=settings.worker_max_cached_workflows)
+                          max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

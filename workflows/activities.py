@@ -10,9 +10,11 @@ from temporalio.exceptions import ApplicationError
 
 from services.db import transaction
 from services.errors import DomainError
+from services.notifications.mail import MailConfig
+from services.notifications.messages import NoticeSite
 from services.projects import steps
 from services.tasks.models import AppliedStep
-from workflows.models import StepSpec
+from workflows.models import StepSpec, StepWritten
 
 
 def _uuid(value: object) -> uuid.UUID | None:
@@ -40,23 +42,30 @@ def to_service_step(spec: StepSpec) -> steps.Step:
 
 
 class StepActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], site: NoticeSite | None = None,
+                 mail: MailConfig | None = None) -> None:
         self._sessions = sessions
+        self._site = site or NoticeSite()
+        self._mail = mail
 
+    # Histories recorded before steps wrote outcome notices hold a bare bool as this result.
     @activity.defn(name="apply_step")
-    async def apply_step(self, spec: StepSpec) -> bool:
-        """False when written before. The database being away is retried; a step the data refuses
-        (a constraint it violates, a domain rule) fails at once, for people to resolve
+    async def apply_step(self, spec: StepSpec) -> StepWritten | bool:
+        """`written` is false when written before. The database being away is retried; a step the
+        data refuses (a constraint it violates, a domain rule) fails at once, for people to resolve
         (workflows/failures.py)."""
         try:
             async with transaction(self._sessions) as session:
-                return await steps.apply_step(session, to_service_step(spec))
+                written = await steps.apply_step(session, to_service_step(spec), self._site)
         except IntegrityError as exc:
             if await self._applied(spec.id):  # an earlier attempt, still running when this one began
-                return False
+                return StepWritten(written=False)
             raise permanent(exc, str(exc.orig)) from exc
         except (DataError, DomainError) as exc:
             raise permanent(exc, str(getattr(exc, "orig", exc))) from exc
+        if written is None:
+            return StepWritten(written=False)
+        return StepWritten(written=True, notification_ids=written.notice_ids, mail=self._mail is not None)
 
     async def _applied(self, step_id: str) -> bool:
         async with transaction(self._sessions) as session:

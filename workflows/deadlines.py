@@ -18,7 +18,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 from workflows.local import execute_write
-from workflows.models import EventSpec, TaskDecision, TaskSpec
+from workflows.models import EventSpec, StepWritten, TaskDecision, TaskSpec
 
 with workflow.unsafe.imports_passed_through():
     from workflows.notify_activities import NotifyActivities, NotifyRequest
@@ -30,6 +30,10 @@ OverdueRule = Callable[[TaskSpec], Awaitable[None]]
 
 OVERDUE_KIND = "overdue_task"
 ACKNOWLEDGE = frozenset({"acknowledge"})
+# Runs from before these changes neither close an escalation when its late task is done nor mail
+# outcome notices; `workflow.patched` tells them apart on replay.
+OVERDUE_CLOSES_ITSELF = "overdue-closes-itself"
+OUTCOME_MAIL = "outcome-mail"
 
 NOTIFY_TIMEOUT = timedelta(seconds=30)
 NOTIFY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
@@ -90,15 +94,27 @@ async def notify(spec: TaskSpec, kind: str, *, days_left: int | None = None) -> 
     key = ":".join(str(part) for part in (spec.id, kind, days_left) if part is not None)
     request = NotifyRequest(task_id=spec.id, kind=kind, key=key, days_left=days_left)
     result = await execute_write(NotifyActivities.notify, request, timeout=NOTIFY_TIMEOUT, retry=NOTIFY_RETRY)
-    if not (result.mail and result.notification_ids):
-        return
+    if result.mail and result.notification_ids:
+        await _mail(result.notification_ids, key)
+
+
+def mail_outcomes(wf: "HumanSteps", step_id: str, written: StepWritten | bool) -> None:
+    """Mails the outcome notices a step wrote when the worker mails (a bare bool: a step written before
+    steps wrote outcome notices), beside the workflow's main line: a decision's answer never waits for
+    an SMTP server, and `HumanSteps.finish` waits for the mail."""
+    if isinstance(written, StepWritten) and written.mail and written.notification_ids \
+            and workflow.patched(OUTCOME_MAIL):
+        wf.mailing.append(asyncio.create_task(_mail(written.notification_ids, step_id)))
+
+
+async def _mail(notification_ids: list[uuid.UUID], about: str) -> None:
     try:
         await workflow.execute_activity_method(
-            NotifyActivities.send_notification_mail, result.notification_ids,
+            NotifyActivities.send_notification_mail, notification_ids,
             start_to_close_timeout=MAIL_TIMEOUT, retry_policy=MAIL_RETRY,
         )
     except ActivityError as exc:
-        workflow.logger.warning("notice %s stays unmailed in the outbox: %s", key, exc.cause or exc)
+        workflow.logger.warning("notices of %s stay unmailed in the outbox: %s", about, exc.cause or exc)
 
 
 async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
@@ -115,15 +131,22 @@ async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
                        candidate_role=target.role, context=late)
     await wf.write(open_tasks=[(overdue, ACKNOWLEDGE)], events=[EventSpec(action="task.overdue", data=late)])
     await notify(spec, "escalation")
-    decided = await _acknowledgement(wf, overdue.id)
+    closes_itself = workflow.patched(OVERDUE_CLOSES_ITSELF)
+    decided = await _acknowledgement(wf, overdue.id, spec.id if closes_itself else None)
     if decided is not None:
         await wf.write(decided=decided, events=[EventSpec(
             action="task.overdue_acknowledged", actor_id=decided.actor_id,
             data={**late, "note": decided.decision.get("note", "")},
         )])
+    elif closes_itself and not wf._finished:
+        # The late task was done (or closed) before anyone acknowledged: nothing is left to deal with.
+        await wf.write(cancel=[overdue.id], events=[EventSpec(action="task.overdue_closed", data=late)])
 
 
-async def _acknowledgement(wf: "HumanSteps", task_id: uuid.UUID) -> TaskDecision | None:
-    """Waits like `decision_on`, but leaves the workflow's idle flag to its main line."""
-    await workflow.wait_condition(lambda: task_id in wf._decisions or wf._finished)
+async def _acknowledgement(wf: "HumanSteps", task_id: uuid.UUID, late_id: uuid.UUID | None) -> TaskDecision | None:
+    """Waits like `decision_on`, but leaves the workflow's idle flag to its main line; with `late_id`,
+    also ends (None) once the late task is no longer open."""
+    await workflow.wait_condition(
+        lambda: task_id in wf._decisions or wf._finished or (late_id is not None and not is_open(wf, late_id))
+    )
     return wf._decisions.get(task_id)

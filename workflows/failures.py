@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.deadlines import mail_outcomes
 from workflows.local import execute_write
 from workflows.models import EventSpec, ProjectChanges, StepSpec, TaskDecision, TaskSpec
 
@@ -34,7 +35,8 @@ async def write_step(wf: "HumanSteps", step: StepSpec, timeout: timedelta, retry
     """Applies the step; each permanent failure waits for a person's decision on it."""
     while True:
         try:
-            await execute_write(StepActivities.apply_step, step, timeout=timeout, retry=retry)
+            written = await execute_write(StepActivities.apply_step, step, timeout=timeout, retry=retry)
+            mail_outcomes(wf, step.id, written)
             return
         except (ActivityError, ApplicationError) as exc:
             error = _permanent(exc)

@@ -48,6 +48,7 @@ class HumanSteps:
         # compresses the calendar (PolicySnapshot.day_seconds).
         self.day = timedelta(days=1)
         self.deadlines = Deadlines()  # reminders and escalation of every task this workflow opens
+        self.mailing: list[asyncio.Task] = []  # outcome notices being mailed (deadlines.mail_outcomes)
 
     def snapshot(self) -> ProjectSnapshot:
         return ProjectSnapshot(
@@ -132,6 +133,8 @@ class HumanSteps:
         workflow will wait for them any more."""
         if self._open:
             await self.write(cancel=list(self._open))
+        if self.mailing:
+            await workflow.wait_condition(lambda: all(mailing.done() for mailing in self.mailing))
         self._finished = True
         self._idle = True
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -113,6 +113,15 @@ class StepSpec(BaseModel):
     events: list[EventSpec] = Field(default_factory=list)
 
 
+class StepWritten(BaseModel):
+    """What writing a step answers: whether it was written now (not by an earlier attempt), and the
+    outcome notices it wrote, for the workflow to have mailed when the worker mails."""
+
+    written: bool
+    notification_ids: list[uuid.UUID] = Field(default_factory=list)
+    mail: bool = False
+
+
 class TaskDecision(BaseModel):
     """A person's decision on a task, already checked against the task kind's form."""
 

@@ -11,6 +11,7 @@ from temporalio import activity
 from services.db import transaction
 from services.identity.models import User
 from services.notifications import mail
+from services.notifications.messages import NoticeSite
 from services.notifications import service as outbox
 from services.notifications.models import Notification, NotificationKind
 from services.tasks.models import Task
@@ -35,16 +36,18 @@ class EscalationTarget(BaseModel):
 
 
 class NotifyActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], mail_config: mail.MailConfig | None = None) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], mail_config: mail.MailConfig | None = None,
+                 site: NoticeSite | None = None) -> None:
         self._sessions = sessions
         self._mail = mail_config
+        self._site = site or NoticeSite()
 
     @activity.defn(name="notify")
     async def notify(self, request: NotifyRequest) -> NotifyResult:
         notice = outbox.TaskNotice(task_id=request.task_id, kind=NotificationKind(request.kind), key=request.key,
                                    days_left=request.days_left)
         async with transaction(self._sessions) as session:
-            ids = await outbox.notify_task(session, notice)
+            ids = await outbox.notify_task(session, notice, self._site)
         return NotifyResult(notification_ids=ids, mail=self._mail is not None)
 
     @activity.defn(name="escalation_target")

@@ -7,6 +7,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from services.notifications.mail import MailConfig
+from services.notifications.messages import NoticeSite
 from workflows.activities import StepActivities
 from workflows.ballot import BallotWorkflow
 from workflows.ballot_activities import BallotActivities
@@ -25,10 +26,12 @@ from workflows.publication_activities import PublicationActivities
 WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow]
 
 
-def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None) -> list:
-    """Every activity, each class built with the database it works on."""
-    steps = StepActivities(sessions)
-    notices = NotifyActivities(sessions, mail)
+def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
+               site: NoticeSite | None = None) -> list:
+    """Every activity, each class built with the database it works on; `site`: the zone and address
+    the notices speak of (Settings.notice_site)."""
+    steps = StepActivities(sessions, site, mail)
+    notices = NotifyActivities(sessions, mail, site)
     ballots = BallotActivities(sessions)
     return [
         steps.apply_step, FailureActivities(sessions).failure_target,
@@ -53,12 +56,12 @@ SHARED = SandboxRestrictions.default.with_passthrough_modules(
 
 def build_worker(
     client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
-    max_cached_workflows: int | None = None,
+    max_cached_workflows: int | None = None, site: NoticeSite | None = None,
 ) -> Worker:
     """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
     `max_cached_workflows`: how many workflows stay in memory between their events (the SDK's default
     when None); standardflow worker takes it from Settings.worker_max_cached_workflows."""
     cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
-    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail),
+    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail, site),
                   workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED), **cache)
 

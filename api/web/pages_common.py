@@ -4,9 +4,11 @@ a signed-out reader goes to the sign-in page), its database session, and the pag
 import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
-from datetime import UTC, date, datetime, timedelta, timezone
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -23,9 +25,11 @@ from services.errors import DomainError, Invalid, Unauthorized
 from services.idempotency.service import KEY_PATTERN
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
+from services.notifications.messages import DEFAULT_ZONE
 
-# The platform serves Shanghai: times are shown in China Standard Time, whatever the server's zone.
-CHINA = timezone(timedelta(hours=8))
+# Times are shown in the deployment's zone (STANDARDFLOW_TIME_ZONE), whatever the server's own zone:
+# PageRoute sets it for each page, so every helper that writes a time on the page uses it.
+PAGE_ZONE: ContextVar[ZoneInfo] = ContextVar("page_zone", default=ZoneInfo(DEFAULT_ZONE))
 
 
 class PageRoute(APIRoute):
@@ -35,6 +39,7 @@ class PageRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def page_handler(request: Request) -> Response:
+            PAGE_ZONE.set(request.app.state.settings.zone)
             try:
                 return await handler(request)
             except Unauthorized as exc:
@@ -102,7 +107,7 @@ def request_key(data: FormData) -> str | None:
     if not key:
         return None
     if not re.fullmatch(KEY_PATTERN, key):
-        raise Invalid("the form's request key is malformed; open the page again")
+        raise Invalid("error.request_key")
     return key
 
 

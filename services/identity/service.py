@@ -3,7 +3,7 @@ import uuid
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.errors import Conflict, NotFound, Unauthorized
+from services.errors import Conflict, Invalid, NotFound, Unauthorized
 from services.identity.models import Membership, User
 from services.identity.passwords import hash_password
 from services.identity.permissions import Role
@@ -103,3 +103,25 @@ async def describe(session: AsyncSession, principal: Principal) -> Me:
 async def users_with_role(session: AsyncSession, org_id: uuid.UUID, role: Role) -> list[uuid.UUID]:
     query = select(Membership.user_id).where(Membership.org_id == org_id, Membership.role == role)
     return list((await session.exec(query)).all())
+
+
+LANGUAGES = ("zh", "en")
+
+
+async def choose_language(session: AsyncSession, principal: Principal, language: str) -> User:
+    """Keeps the language a person reads the pages, notices and mails in."""
+    if language not in LANGUAGES:
+        raise Invalid("error.language", field="language")
+    user = await session.get(User, principal.user_id)
+    user.language = language
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def display_names(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The people's names as the pages show them, for ids a page holds (a sender, an expert, an actor)."""
+    if not user_ids:
+        return {}
+    query = select(User.id, User.display_name).where(User.id.in_(list(user_ids)))
+    return dict((await session.exec(query)).all())

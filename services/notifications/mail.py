@@ -7,6 +7,7 @@ from email.utils import formataddr, make_msgid
 import aiosmtplib
 
 from services.identity.models import User
+from services.notifications.messages import reader_language
 from services.notifications.models import Notification
 
 
@@ -22,11 +23,13 @@ class MailConfig:
 
 
 def build_message(config: MailConfig, notification: Notification, recipient: User) -> EmailMessage:
-    """Both languages in the subject; the headers are encoded for UTF-8 by the message policy."""
+    """In the recipient's language, as the notice's body already is; the headers are encoded for UTF-8
+    by the message policy."""
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = formataddr((recipient.display_name, recipient.email))
-    message["Subject"] = f"{notification.subject_zh} | {notification.subject_en}"
+    zh = reader_language(recipient) == "zh"
+    message["Subject"] = notification.subject_zh if zh else notification.subject_en
     message["Message-ID"] = make_msgid(idstring=str(notification.id), domain="standardflow")
     message.set_content(notification.body)
     return message

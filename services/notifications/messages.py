@@ -1,12 +1,37 @@
-"""The words of each notification, in Chinese and English."""
+"""The words of each notice, in its reader's language, from the message catalogues (services/words).
 
-from dataclasses import dataclass
-from datetime import datetime
+A notice row keeps its subject in both languages (the notifications page shows the one of the page)
+and its body in the recipient's language: the one they chose, Chinese until they choose."""
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from services.identity.models import User
 from services.notifications.models import NotificationKind
 from services.projects.models import StandardProject
 from services.tasks.models import Task
 from services.tasks.registry import FORMS
+from services.words import say
+
+LANGUAGES = ("zh", "en")
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class NoticeSite:
+    """What notices need of the deployment, passed in from its settings: the zone their times are
+    shown in, and the address of its pages (so a mailed link can be followed)."""
+
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(DEFAULT_ZONE))
+    base_url: str = ""
+
+    def when(self, moment: datetime) -> str:
+        aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return f"{aware.astimezone(self.zone):%Y-%m-%d %H:%M} ({self.zone.key})"
+
+    def link(self, path: str) -> str:
+        return self.base_url + path
 
 
 @dataclass(frozen=True)
@@ -16,43 +41,45 @@ class Message:
     body: str
 
 
-def compose(kind: NotificationKind, task: Task, project: StandardProject | None, days_left: int | None) -> Message:
-    """The notice of a task's opening (`assigned`), of its coming deadline, or of its escalation."""
-    zh, en = _task_title(task)
-    about_zh = f" — {project.title_zh}" if project else ""
-    about_en = f" — {project.title_en}" if project else ""
-    if kind == NotificationKind.reminder:
-        subject_zh, subject_en = f"提醒：{zh}还有 {days_left} 天到期", f"Reminder: {en} is due in {_days(days_left)}"
-        lines = ["请在期限前完成此任务。", "Please complete this task before its deadline."]
-    elif kind == NotificationKind.escalation:
-        subject_zh, subject_en = f"逾期：{zh}已过期限", f"Overdue: {en} has passed its deadline"
-        lines = ["此任务已逾期，已上报给您处理。", "This task is overdue and has been escalated to you."]
-    else:
-        subject_zh, subject_en = f"新任务：{zh}", f"New task: {en}"
-        lines = ["您有一项新任务。", "A new task is waiting for you."]
-    body = "\n".join([*lines, "", *_facts(task, project)])
-    return Message((subject_zh + about_zh)[:300], (subject_en + about_en)[:300], body)
+def reader_language(user: User | None) -> str:
+    return user.language if user is not None and user.language in LANGUAGES else "zh"
 
 
-def _task_title(task: Task) -> tuple[str, str]:
+def subject(lang: str, key: str, project: StandardProject | None, **values: object) -> str:
+    """A subject in one language, followed by the project's title in it."""
+    words = say(lang, key, **values)
+    return (f"{words} — {title(lang, project)}" if project is not None else words)[:300]
+
+
+def title(lang: str, item: object) -> str:
+    return item.title_zh if lang == "zh" else item.title_en
+
+
+def task_title(lang: str, task: Task) -> str:
     form = FORMS.get(task.kind)
-    return (form.title_zh, form.title_en) if form else (task.kind, task.kind)
+    return (form.title_zh if lang == "zh" else form.title_en) if form else task.kind
 
 
-def _days(days: int | None) -> str:
-    return "1 day" if days == 1 else f"{days} days"
+def _notice_name(kind: NotificationKind, days_left: int | None) -> str:
+    if kind != NotificationKind.reminder:
+        return kind.value
+    if days_left is None:
+        return "reminder_late"
+    return "reminder_one" if days_left == 1 else "reminder"
 
 
-def _facts(task: Task, project: StandardProject | None) -> list[str]:
-    zh, en = _task_title(task)
-    facts = [f"任务 Task: {zh} / {en}"]
+def compose(kind: NotificationKind, task: Task, project: StandardProject | None, lang: str, site: NoticeSite,
+            days_left: int | None = None) -> Message:
+    """The notice of a task's opening (`assigned`), of its coming deadline (`reminder`, or a
+    secretary's reminder of a late task when `days_left` is None), or of its escalation."""
+    name = _notice_name(kind, days_left)
+    due = site.when(task.due_at) if task.due_at else "—"
+    zh, en = (subject(code, f"notify.{name}.subject", project, task=task_title(code, task), due=due, days=days_left)
+              for code in LANGUAGES)
+    body = [say(lang, f"notify.{name}.body"), "", say(lang, "notify.fact.task", task=task_title(lang, task))]
     if project is not None:
-        facts.append(f"项目 Project: {project.title_zh} / {project.title_en}")
+        body.append(say(lang, "notify.fact.project", project=title(lang, project)))
     if task.due_at is not None:
-        facts.append(f"期限 Due: {_when(task.due_at)}")
-    facts.append(f"打开 Open: /api/v1/tasks/{task.id}")
-    return facts
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+        body.append(say(lang, "notify.fact.due", due=due))
+    body.append(say(lang, "notify.fact.open", link=site.link(f"/tasks/{task.id}")))
+    return Message(zh, en, "\n".join(body))

@@ -12,6 +12,7 @@ class NotificationKind(StrEnum):
     assigned = "assigned"  # a task was opened for you
     reminder = "reminder"  # a task of yours is due soon
     escalation = "escalation"  # a task passed its deadline
+    outcome = "outcome"  # what was decided on a project of yours: screening, ballot, panel, publication, review
     info = "info"
 
 

@@ -18,6 +18,7 @@ from services.identity.models import Membership, User
 from services.identity.permissions import Role
 from services.identity.principal import Principal
 from services.notifications import messages
+from services.notifications.messages import NoticeSite
 from services.notifications.models import Notification, NotificationKind
 from services.notifications.schemas import NotificationFilter, NotificationPage, NotificationPublic
 from services.projects.models import StandardProject
@@ -43,8 +44,8 @@ class EscalationSlot:
     committee_id: uuid.UUID | None
 
 
-async def notify_task(session: AsyncSession, notice: TaskNotice) -> list[uuid.UUID]:
-    """Writes the notice for each recipient, once; nothing for a task no longer open."""
+async def notify_task(session: AsyncSession, notice: TaskNotice, site: NoticeSite | None = None) -> list[uuid.UUID]:
+    """Writes the notice for each recipient, once and in their language; nothing for a task no longer open."""
     task = await session.get(Task, notice.task_id)
     if task is None or task.state not in ACTIVE_STATES:
         return []
@@ -53,8 +54,13 @@ async def notify_task(session: AsyncSession, notice: TaskNotice) -> list[uuid.UU
     else:
         recipients = await task_recipients(session, task)
     project = await session.get(StandardProject, task.project_id) if task.project_id else None
-    message = messages.compose(notice.kind, task, project, notice.days_left)
-    return [await _write_once(session, notice, task, user_id, message) for user_id in recipients]
+    written = []
+    for user_id in recipients:
+        lang = messages.reader_language(await session.get(User, user_id))
+        message = messages.compose(notice.kind, task, project, lang, site or NoticeSite(), notice.days_left)
+        written.append(await write_once(session, user_id, notice.key, notice.kind, message,
+                                        task_id=task.id, project_id=task.project_id))
+    return written
 
 
 async def task_recipients(session: AsyncSession, task: Task) -> list[uuid.UUID]:
@@ -104,16 +110,18 @@ async def role_holders(session: AsyncSession, org_id: uuid.UUID, role: str) -> l
     return list((await session.exec(query)).all())
 
 
-async def _write_once(
-    session: AsyncSession, notice: TaskNotice, task: Task, user_id: uuid.UUID, message: messages.Message
+async def write_once(
+    session: AsyncSession, user_id: uuid.UUID, key: str, kind: NotificationKind, message: messages.Message, *,
+    task_id: uuid.UUID | None = None, project_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
-    query = select(Notification.id).where(Notification.dedup_key == notice.key, Notification.recipient_id == user_id)
+    """The notice of the event `key` to this person, written unless it was before."""
+    query = select(Notification.id).where(Notification.dedup_key == key, Notification.recipient_id == user_id)
     existing = (await session.exec(query)).first()
     if existing is not None:
         return existing
     row = Notification(
-        recipient_id=user_id, kind=notice.kind, subject_zh=message.subject_zh, subject_en=message.subject_en,
-        body=message.body, task_id=task.id, project_id=task.project_id, dedup_key=notice.key,
+        recipient_id=user_id, kind=kind, subject_zh=message.subject_zh, subject_en=message.subject_en,
+        body=message.body, task_id=task_id, project_id=project_id, dedup_key=key,
     )
     session.add(row)
     await session.flush()

@@ -8,6 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.audit import service as audit
 from services.db import utcnow
+from services.notifications.messages import NoticeSite
+from services.notifications.outcomes import notify_outcomes
 from services.projects.models import StandardProject
 from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
 
@@ -54,10 +56,15 @@ class Step:
     events: list[Event] = field(default_factory=list)
 
 
-async def apply_step(session: AsyncSession, step: Step) -> bool:
-    """False when this step was written before (a retried activity)."""
+@dataclass
+class Written:
+    notice_ids: list[uuid.UUID]  # the outcome notices the step wrote, for mailing
+
+
+async def apply_step(session: AsyncSession, step: Step, site: NoticeSite | None = None) -> Written | None:
+    """None when this step was written before (a retried activity)."""
     if await session.get(AppliedStep, step.id) is not None:
-        return False
+        return None
     session.add(AppliedStep(id=step.id, workflow_id=step.workflow_id))
     if step.completion:
         await _complete(session, step.completion)
@@ -76,8 +83,9 @@ async def apply_step(session: AsyncSession, step: Step) -> bool:
             actor_id=event.actor_id, actor_label="user" if event.actor_id else "workflow",
             project_id=step.project_id, data=event.data,
         )
+    notices = await notify_outcomes(session, step.id, step.project_id, step.events, site or NoticeSite())
     await session.flush()
-    return True
+    return Written(notice_ids=notices)
 
 
 async def _complete(session: AsyncSession, completion: Completion) -> None:

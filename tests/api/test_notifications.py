@@ -6,6 +6,8 @@ import email
 import email.policy
 import socket
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -51,15 +53,23 @@ async def test_a_task_is_announced_to_the_people_it_is_offered_or_assigned_to(st
     assert (notice["kind"], notice["task_id"], notice["project_id"]) == ("assigned", screening["id"], pid)
     assert notice["subject_zh"] == f"新任务：立项初审 — {PROPOSAL['title_zh']}"
     assert notice["subject_en"] == f"New task: Screen the proposal — {PROPOSAL['title_en']}"
-    assert f"期限 Due: {screening['due_at'][:10]}" in notice["body"]
+    # The body is in the reader's language (Chinese until they choose), times in the deployment's zone.
+    due = datetime.fromisoformat(screening["due_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"期限：{due:%Y-%m-%d %H:%M} (Asia/Shanghai)" in notice["body"]
+    assert f"查看：/tasks/{screening['id']}" in notice["body"] and "/api/v1" not in notice["body"]
     assert (notice["read_at"], notice["sent_at"]) == (None, None)
     assert (await notices(stack, proposer, project_id=pid))["items"] == []
 
     returned = await http.post(f"/api/v1/tasks/{screening['id']}/complete",
                                json={"decision": "return", "reasons": "Name the data sets."}, headers=secretary)
     assert returned.status_code == 200, returned.text
-    [revision] = await project_notices(stack, proposer, pid, 1)
-    assert revision["kind"] == "assigned" and revision["subject_en"].startswith("New task: Revise the proposal")
+    told = {n["kind"]: n for n in await project_notices(stack, proposer, pid, 2)}
+    assert sorted(told) == ["assigned", "outcome"]
+    assert told["assigned"]["subject_en"].startswith("New task: Revise the proposal")
+    returned_notice = told["outcome"]
+    assert returned_notice["subject_zh"] == f"立项申请被退回修改 — {PROPOSAL['title_zh']}"
+    assert "理由：Name the data sets." in returned_notice["body"] and returned_notice["task_id"] is None
+    assert f"查看：/projects/{pid}" in returned_notice["body"]
     assert len((await notices(stack, secretary, project_id=pid))["items"]) == 1
 
 
@@ -128,14 +138,15 @@ async def mail_stack(engine, temporal_client, tmp_path, smtp_server):
                         public_base_url="http://testserver", session_secret="test-secret",
                         smtp_host="127.0.0.1", smtp_port=port)
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
-    worker = build_worker(temporal_client, settings.task_queue, session_factory(engine), mail=settings.mail)
+    worker = build_worker(temporal_client, settings.task_queue, session_factory(engine), mail=settings.mail,
+                          site=settings.notice_site)
     async with worker, app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield Stack(http=http, settings=settings, worker=worker, server_errors=[])
 
 
-async def test_notices_are_mailed_with_their_chinese_subject_and_retried(mail_stack, smtp_server):
+async def test_notices_are_mailed_in_chinese_until_one_chooses_and_retried(mail_stack, smtp_server):
     mailbox, _ = smtp_server
     secretary = await mail_stack.login("wang.fang")
     pid = await submit(mail_stack, await mail_stack.login("li.wei"))
@@ -146,10 +157,10 @@ async def test_notices_are_mailed_with_their_chinese_subject_and_retried(mail_st
     [(recipients, message)] = mailbox.received
     assert mailbox.refusals == 0  # the first delivery was refused; the activity's retry delivered it
     assert recipients == ["wang.fang@demo.standardflow.example"]
-    assert message["Subject"] == (f"新任务：立项初审 — {PROPOSAL['title_zh']} | "
-                                  f"New task: Screen the proposal — {PROPOSAL['title_en']}")
+    assert message["Subject"] == f"新任务：立项初审 — {PROPOSAL['title_zh']}"
     assert message["To"].addresses[0].display_name == "王芳"
     assert PROPOSAL["title_zh"] in message.get_content()
+    assert "查看：http://testserver/tasks/" in message.get_content()  # a page, with the site's address
 
     for _ in range(50):
         [notice] = await project_notices(mail_stack, secretary, pid, 1)
