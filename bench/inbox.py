@@ -5,7 +5,8 @@
 Fills a fresh database (SQLite file and/or a new PostgreSQL database) built by the migrations,
 then lists inboxes through the HTTP API in-process (authentication, the principal, the query,
 the response model): a user's own tasks, an organisation role's unassigned tasks, with filters,
-and three pages deep by cursor. Prints one JSON line per backend and scenario.
+and three pages deep by cursor; the inbox's counts per scope and kind; the projects a pilot lead
+reads as the holder of their tasks. Prints one JSON line per backend and scenario.
 """
 
 import argparse
@@ -79,18 +80,24 @@ def _task(rng: random.Random, projects: list, users: list, slots: list, committe
         "id": uuid.uuid4(), "kind": rng.choice(KINDS), "project_id": rng.choice(projects),
         "workflow_id": "bench", "committee_id": committee if rng.random() < 0.2 else None,
         "assignee_id": assignee, "candidate_org_id": org_id, "candidate_role": role, "state": state,
+        "completed_by_id": assignee if state == "completed" else None,
         "priority": rng.randint(0, 3), "due_at": now + timedelta(days=rng.randint(-30, 60)),
         "context": {}, "created_at": now - timedelta(minutes=rng.randint(0, 500_000)),
     }
 
 
+TASKS, SUMMARY, PROJECTS = "/api/v1/tasks", "/api/v1/tasks/summary", "/api/v1/projects"
 SCENARIOS = {
-    "user: assigned to me": ("li.wei", {"assigned": "me"}),
-    "org role: unassigned for my slots": ("wang.fang", {"assigned": "candidate"}),
-    "org role: kind filter, by priority": ("wang.fang", {"assigned": "candidate", "kind": "screen_proposal",
-                                                         "sort": "priority"}),
-    "any: overdue": ("wang.fang", {"overdue": "true"}),
-    "any: due before, newest first": ("chen.jie", {"due_before": "2100-01-01T00:00:00Z", "sort": "-created"}),
+    "user: assigned to me": ("li.wei", TASKS, {"assigned": "me"}),
+    "org role: unassigned for my slots": ("wang.fang", TASKS, {"assigned": "candidate"}),
+    "org role: kind filter, by priority": ("wang.fang", TASKS, {"assigned": "candidate", "kind": "screen_proposal",
+                                                                "sort": "priority"}),
+    "any: overdue": ("wang.fang", TASKS, {"overdue": "true"}),
+    "any: due before, oldest first": ("chen.jie", TASKS, {"due_before": "2100-01-01T00:00:00Z", "sort": "age"}),
+    "counts per scope and kind": ("wang.fang", SUMMARY, {}),
+    "counts, assigned to me": ("li.wei", SUMMARY, {"assigned": "me"}),
+    # projects a pilot lead reads only as the holder of their tasks
+    "projects read as a task holder": ("lin.tao", PROJECTS, {}),
 }
 
 
@@ -102,34 +109,41 @@ async def measure(url: str, samples: int, temporal) -> list[dict]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            for name, (username, params) in SCENARIOS.items():
+            for name, (username, path, params) in SCENARIOS.items():
                 token = (await http.post("/api/v1/auth/token",
                                          data={"username": username, "password": DEMO_PASSWORD})).json()
                 headers = {"Authorization": f"Bearer {token['access_token']}"}
-                results.append(await _scenario(http, headers, name, params, samples))
+                results.append(await _scenario(http, headers, name, path, params, samples))
     await engine.dispose()
     return results
 
 
-async def _scenario(http: httpx.AsyncClient, headers: dict, name: str, params: dict, samples: int) -> dict:
+async def _scenario(http: httpx.AsyncClient, headers: dict, name: str, path: str, params: dict,
+                    samples: int) -> dict:
     timings, rows = [], 0
     for i in range(samples):
         cursor = None
-        for _page in range(3 if i % 4 == 0 else 1):  # every fourth sample pages three deep
-            query = {**params, "limit": 50, **({"cursor": cursor} if cursor else {})}
+        for _page in range(3 if i % 4 == 0 and path == TASKS else 1):  # every fourth sample pages three deep
+            query = {**params, **({"limit": 50} if path == TASKS else {}), **({"cursor": cursor} if cursor else {})}
             started = time.perf_counter()
-            response = await http.get("/api/v1/tasks", params=query, headers=headers)
+            response = await http.get(path, params=query, headers=headers)
             timings.append(time.perf_counter() - started)
             assert response.status_code == 200, response.text
             body = response.json()
-            rows += len(body["items"])
-            cursor = body["next_cursor"]
+            rows += _rows(body)
+            cursor = body.get("next_cursor") if isinstance(body, dict) else None
             if not cursor:
                 break
     timings.sort()
     return {"scenario": name, "requests": len(timings), "rows_returned": rows,
             "p50_ms": round(statistics.median(timings) * 1000, 2),
             "p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2)}
+
+
+def _rows(body: dict | list) -> int:
+    if isinstance(body, list):
+        return len(body)  # projects
+    return len(body["items"]) if "items" in body else len(body["kinds"])
 
 
 async def prepare(url: str, projects: int, tasks: int) -> float:

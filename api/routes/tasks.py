@@ -7,7 +7,7 @@ from api import pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
 from services.tasks import service as tasks
-from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic
+from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskScope, TaskSummary
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=refusals(401, 422))
 
@@ -19,9 +19,21 @@ async def list_tasks(
     """Your inbox: tasks assigned to you and tasks offered to your organisations' roles.
 
     Filter with `assigned=me|candidate`, `state`, `kind`, `project_id`, `overdue`, `due_before`;
-    sort by `due`, `priority`, `created` or `-created`; page with `limit` and the `next_cursor` you were given.
+    sort by `due` (soonest first, tasks without a due date last; the default), `priority` (highest
+    first, then by due date) or `age` (oldest first); page with `limit` and the `next_cursor` you were
+    given, keeping the same sort.
     """
     return await tasks.list_tasks(session, principal, flt)
+
+
+@router.get("/summary", response_model=TaskSummary)
+async def summarise_tasks(
+    session: SessionDep, principal: PrincipalDep, scope: Annotated[TaskScope, Query()]
+) -> TaskSummary:
+    """How many tasks your inbox holds per scope (all, assigned to you, offered to your roles,
+    overdue) under the chosen `kind`, and per kind under the chosen scope (`assigned`, `overdue`).
+    The kinds listed are those you can receive (your roles permit them) and any you hold."""
+    return await tasks.summarise(session, principal, scope)
 
 
 @router.get("/{task_id}", response_model=TaskDetail, responses=refusals(404))

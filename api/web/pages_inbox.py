@@ -8,22 +8,23 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import PrincipalDep
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, optional_principal, page
-from services.catalogue import service as catalogue
-from services.errors import Invalid, NotFound
+from services.errors import Invalid
 from services.identity.principal import Principal
 from services.projects import service as projects
 from services.projects.models import StandardProject
 from services.tasks import service as tasks
 from services.tasks.models import ACTIVE_STATES, TaskState
-from services.tasks.registry import FORMS
-from services.tasks.schemas import TaskFilter, TaskPublic
+from services.tasks.schemas import TaskFilter, TaskPublic, TaskScope, TaskSort, TaskSummary
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 PAGE_SIZE = 20
+SCOPE = set(TaskScope.model_fields)  # the filters the counts share with the list
+DEFAULTS = {("assigned", "any"), ("sort", TaskSort.due.value)}  # left out of the inbox's links
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class ProjectLink:
     title_zh: str
     title_en: str
     href: str
-    project: StandardProject | None = None  # the project itself, when the reader may read it
+    project: StandardProject
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,14 @@ class InboxRow:
     overdue: bool
     may_claim: bool
     may_unclaim: bool
+
+
+@dataclass(frozen=True)
+class Scope:
+    name: str  # inbox.assigned.<name> is its label
+    count: int
+    url: str  # the inbox in this scope, keeping the kind, sort and project chosen
+    current: bool
 
 
 @router.get("/")
@@ -56,26 +65,38 @@ async def home(request: Request) -> Response:
 async def inbox(
     request: Request, session: PageSession, principal: PrincipalDep,
     assigned: Literal["any", "me", "candidate"] = "any", kind: str = "", overdue: bool = False, cursor: str = "",
-    project_id: uuid.UUID | None = None,
+    project_id: uuid.UUID | None = None, sort: TaskSort = TaskSort.due,
 ) -> HTMLResponse:
-    """Tasks assigned to the reader and offered to their roles, soonest due first; `project_id` keeps
-    one project's."""
+    """Tasks assigned to the reader and offered to their roles, soonest due first (or by priority, or
+    oldest first), with how many each scope and each kind the reader can receive holds; `project_id`
+    keeps one project's."""
     try:
         flt = TaskFilter(assigned=assigned, kind=kind or None, overdue=overdue, cursor=cursor or None,
-                         limit=PAGE_SIZE, project_id=project_id)
+                         limit=PAGE_SIZE, project_id=project_id, sort=sort)
     except ValidationError as exc:
         raise Invalid(f"this inbox filter cannot be used: {exc.errors()[0]['msg']}") from exc
     found = await tasks.list_tasks(session, principal, flt)
+    summary = await tasks.summarise(session, principal, TaskScope.model_validate(flt.model_dump(include=SCOPE)))
     rows = await inbox_rows(session, principal, found.items)
-    filters = {"assigned": assigned, "kind": kind, "overdue": "1" if overdue else ""}
+    filters = {"assigned": assigned, "kind": kind, "overdue": "1" if overdue else "", "sort": sort.value,
+               "project_id": str(project_id or "")}
     return page(request, "inbox.html", principal, rows=rows, filters=filters, paged=bool(cursor),
                 first_url=_inbox_url(filters), next_url=found.next_cursor and _inbox_url(filters, found.next_cursor),
-                kinds=sorted(FORMS.values(), key=lambda f: f.kind))
+                kinds=summary.kinds, sorts=list(TaskSort), scopes=_scopes(summary, filters))
+
+
+def _scopes(summary: TaskSummary, filters: dict[str, str]) -> list[Scope]:
+    counts, current = summary.scopes, (filters["assigned"], filters["overdue"])
+    scopes = [("any", "any", "", counts.any), ("me", "me", "", counts.me),
+              ("candidate", "candidate", "", counts.candidate), ("overdue", "any", "1", counts.overdue)]
+    return [Scope(name, count, _inbox_url({**filters, "assigned": assigned, "overdue": overdue}),
+                  (assigned, overdue) == current)
+            for name, assigned, overdue, count in scopes]
 
 
 def _inbox_url(filters: dict[str, str], cursor: str = "") -> str:
-    query = {k: v for k, v in {**filters, "cursor": cursor}.items() if v}
-    return "/inbox" + (f"?{urlencode(query)}" if query else "")
+    shown = {k: v for k, v in {**filters, "cursor": cursor}.items() if v and (k, v) not in DEFAULTS}
+    return "/inbox" + (f"?{urlencode(shown)}" if shown else "")
 
 
 async def inbox_rows(session: AsyncSession, principal: Principal, items: list[TaskPublic]) -> list[InboxRow]:
@@ -93,21 +114,12 @@ async def inbox_rows(session: AsyncSession, principal: Principal, items: list[Ta
 async def project_links(
     session: AsyncSession, principal: Principal, ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, ProjectLink]:
-    """How each task's project is shown: its page for those who may read it, the catalogue entry of
-    a published standard for the others (a pilot lead, an evaluator), nothing for the rest."""
-    found = {}
-    for project_id in ids:
-        try:
-            project = await projects.get_readable(session, principal, project_id)
-            found[project_id] = ProjectLink(project.title_zh, project.title_en, f"/projects/{project_id}", project)
-        except NotFound:
-            try:
-                entry = await catalogue.get_entry(session, project_id)
-            except NotFound:
-                continue
-            found[project_id] = ProjectLink(f"{entry.number} {entry.title_zh}", f"{entry.number} {entry.title_en}",
-                                            f"/catalogue/{project_id}")
-    return found
+    """Each task's project, linked to its page: whoever holds or may take a task of a project may read it."""
+    if not ids:
+        return {}
+    query = projects.readable(principal).where(col(StandardProject.id).in_(ids))
+    found = (await session.exec(query)).all()
+    return {p.id: ProjectLink(p.title_zh, p.title_en, f"/projects/{p.id}", p) for p in found}
 
 
 def _holder(principal: Principal, task: TaskPublic) -> str | tuple[str, str]:

@@ -13,13 +13,17 @@ _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[
 
 
 class TaskSort(StrEnum):
+    """due: soonest due first, tasks without a due date last; priority: highest first, then by due
+    date; age: oldest first."""
+
     due = "due"
     priority = "priority"
-    created = "created"
-    created_desc = "-created"
+    age = "age"
 
 
-class TaskFilter(ClientInput):
+class TaskScope(ClientInput):
+    """Which tasks of the inbox: the filters that the list and its counts share."""
+
     model_config = ConfigDict(extra="forbid")
 
     assigned: str = Field(default="any", pattern="^(any|me|candidate)$")
@@ -28,9 +32,6 @@ class TaskFilter(ClientInput):
     project_id: uuid.UUID | None = None
     overdue: bool = False
     due_before: datetime | None = None
-    sort: TaskSort = TaskSort.due
-    limit: int = Field(default=50, ge=1, le=200)
-    cursor: str | None = Field(default=None, max_length=500, pattern=NUL_FREE)
 
     @field_validator("due_before", mode="before")
     @classmethod
@@ -39,6 +40,12 @@ class TaskFilter(ClientInput):
         if isinstance(value, int | float) or (isinstance(value, str) and not _DATE_TIME.match(value)):
             raise ValueError("give a date and time such as 2026-05-01T00:00:00Z")
         return value
+
+
+class TaskFilter(TaskScope):
+    sort: TaskSort = TaskSort.due
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=500, pattern=NUL_FREE)
 
 
 class TaskPublic(BaseModel):
@@ -72,3 +79,26 @@ class TaskDetail(TaskPublic):
 class TaskPage(BaseModel):
     items: list[TaskPublic]
     next_cursor: str | None
+
+
+class ScopeCounts(BaseModel):
+    """How many tasks each scope of the inbox holds, under the chosen kind."""
+
+    any: int
+    me: int
+    candidate: int
+    overdue: int
+
+
+class KindCount(BaseModel):
+    """A kind of task the reader can receive, with how many the chosen scope holds."""
+
+    kind: str
+    title_zh: str
+    title_en: str
+    count: int
+
+
+class TaskSummary(BaseModel):
+    scopes: ScopeCounts
+    kinds: list[KindCount]

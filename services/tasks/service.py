@@ -1,9 +1,6 @@
-import base64
-import json
 import uuid
-from datetime import UTC, datetime
 
-from sqlalchemy import and_, false, or_, update
+from sqlalchemy import and_, case, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -13,28 +10,23 @@ from services.db import utcnow
 from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.identity.principal import Principal
 from services.tasks.forms import DecisionForm
-from services.tasks.registry import form_for, form_schema
+from services.tasks.holders import candidate_clause
+from services.tasks import ordering
+from services.tasks.registry import FORMS, form_for, form_schema
 from services.tasks.models import ACTIVE_STATES, Task, TaskState
-from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskSort
+from services.tasks.schemas import (
+    KindCount, ScopeCounts, TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskScope, TaskSummary,
+)
 
 
 def _is_candidate(principal: Principal, task: Task):
     return (task.candidate_org_id, task.candidate_role) in principal.candidate_slots
 
 
-def _candidate_clause(principal: Principal):
-    # One equality pair per slot rather than a row-value IN: both SQLite and PostgreSQL then walk
-    # ix_task_candidate_inbox once per slot.
-    slots = sorted(principal.candidate_slots, key=lambda s: (str(s[0]), s[1]))
-    if not slots:
-        return false()
-    return or_(*(and_(Task.candidate_org_id == org, Task.candidate_role == role) for org, role in slots))
-
-
 async def readable(session: AsyncSession, principal: Principal) -> SelectOfScalar[Task]:
     """Tasks assigned to the principal, offered to one of its (organisation, role) slots,
     or belonging to a committee it is secretary of."""
-    clauses = [Task.assignee_id == principal.user_id, _candidate_clause(principal)]
+    clauses = [Task.assignee_id == principal.user_id, candidate_clause(principal)]
     secretary_of = await committees_where_secretary(session, principal.user_id)
     if secretary_of:
         clauses.append(col(Task.committee_id).in_(secretary_of))
@@ -58,36 +50,47 @@ def to_detail(task: Task) -> TaskDetail:
     return TaskDetail(**to_public(task).model_dump(), form=form_schema(task.kind))
 
 
-_SORT_COLUMNS = {
-    TaskSort.due: (col(Task.due_at), False),
-    TaskSort.priority: (col(Task.priority), True),
-    TaskSort.created: (col(Task.created_at), False),
-    TaskSort.created_desc: (col(Task.created_at), True),
-}
-
-
 async def list_tasks(session: AsyncSession, principal: Principal, flt: TaskFilter) -> TaskPage:
-    query = await readable(session, principal)
-    query = _apply_filter(query, principal, flt)
-    column, descending = _SORT_COLUMNS[flt.sort]
+    query = _apply_filter(await readable(session, principal), principal, flt)
     if flt.cursor:
-        value, last_id = _decode_cursor(flt.cursor, flt.sort)
-        after = column < value if descending else column > value
-        tie = and_(column == value, col(Task.id) > last_id)
-        query = query.where(or_(after, tie))
-    query = query.order_by(column.desc() if descending else column.asc(), col(Task.id)).limit(flt.limit + 1)
+        query = query.where(ordering.after(flt.sort, flt.cursor))
+    query = query.order_by(*ordering.order_by(flt.sort)).limit(flt.limit + 1)
     rows = list((await session.exec(query)).all())
     more = len(rows) > flt.limit
     rows = rows[: flt.limit]
-    cursor = _encode_cursor(rows[-1], flt.sort) if more else None
+    cursor = ordering.encode_cursor(rows[-1], flt.sort) if more else None
     return TaskPage(items=[to_public(t) for t in rows], next_cursor=cursor)
 
 
-def _apply_filter(query: SelectOfScalar[Task], principal: Principal, flt: TaskFilter) -> SelectOfScalar[Task]:
+async def summarise(session: AsyncSession, principal: Principal, scope: TaskScope) -> TaskSummary:
+    """How many tasks each scope holds (under the chosen kind) and each kind the principal can
+    receive holds (under the chosen scope): two COUNT queries."""
+    readable_tasks = await readable(session, principal)
+    any_scope = _apply_filter(readable_tasks, principal, scope.model_copy(update={"assigned": "any", "overdue": False}))
+    counted = select(
+        func.count(),
+        func.count(case((Task.assignee_id == principal.user_id, 1))),
+        func.count(case((and_(col(Task.assignee_id).is_(None), candidate_clause(principal)), 1))),
+        func.count(case((_overdue(), 1))),
+    ).where(any_scope.whereclause)
+    every, me, candidate, overdue = (await session.exec(counted)).one()
+    any_kind = _apply_filter(readable_tasks, principal, scope.model_copy(update={"kind": None}))
+    by_kind = select(Task.kind, func.count()).where(any_kind.whereclause).group_by(Task.kind)
+    counts = dict((await session.exec(by_kind)).all())
+    kinds = [KindCount(kind=f.kind, title_zh=f.title_zh, title_en=f.title_en, count=counts.get(f.kind, 0))
+             for f in FORMS.values() if f.kind in counts or principal.orgs_with(f.permission)]
+    return TaskSummary(scopes=ScopeCounts(any=every, me=me, candidate=candidate, overdue=overdue), kinds=kinds)
+
+
+def _overdue():
+    return and_(col(Task.due_at) < utcnow(), col(Task.state).in_(ACTIVE_STATES))
+
+
+def _apply_filter(query: SelectOfScalar[Task], principal: Principal, flt: TaskScope) -> SelectOfScalar[Task]:
     if flt.assigned == "me":
         query = query.where(Task.assignee_id == principal.user_id)
     elif flt.assigned == "candidate":
-        query = query.where(col(Task.assignee_id).is_(None), _candidate_clause(principal))
+        query = query.where(col(Task.assignee_id).is_(None), candidate_clause(principal))
     if flt.state:
         query = query.where(col(Task.state).in_(flt.state))
     if flt.kind:
@@ -95,38 +98,10 @@ def _apply_filter(query: SelectOfScalar[Task], principal: Principal, flt: TaskFi
     if flt.project_id:
         query = query.where(Task.project_id == flt.project_id)
     if flt.overdue:
-        query = query.where(col(Task.due_at) < utcnow(), col(Task.state).in_(ACTIVE_STATES))
+        query = query.where(_overdue())
     if flt.due_before:
-        query = query.where(col(Task.due_at) < _aware(flt.due_before))
+        query = query.where(col(Task.due_at) < ordering.aware(flt.due_before))
     return query
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _encode_cursor(task: Task, sort: TaskSort) -> str:
-    column = {TaskSort.due: "due_at", TaskSort.priority: "priority"}.get(sort, "created_at")
-    value = getattr(task, column)
-    payload = [value.isoformat() if isinstance(value, datetime) else value, str(task.id)]
-    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
-
-
-def _decode_cursor(cursor: str, sort: TaskSort) -> tuple[object, uuid.UUID]:
-    try:
-        value, last_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if sort == TaskSort.priority:
-            return _priority(value), uuid.UUID(last_id)
-        return _aware(datetime.fromisoformat(value)), uuid.UUID(last_id)
-    except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise Invalid("cursor is not one this server gave out", field="cursor") from exc
-
-
-def _priority(value: object) -> int:
-    # Bounded as the column is: a made-up 1e400 or 10**30 must not reach the database.
-    if not isinstance(value, int) or not -(2**31) <= value < 2**31:
-        raise ValueError(f"not a task priority: {value!r}")
-    return value
 
 
 def check_may_act(principal: Principal, task: Task) -> None:

@@ -232,7 +232,7 @@ async def test_the_inbox_filters_pages_and_lets_a_secretary_claim_and_give_back(
     second = await http.get(next_url)
     assert task_ids(second, "screen_proposal") != [on_first] and "第一页" in second.text
     overdue = await http.get("/inbox?overdue=1")
-    assert overdue.status_code == 200 and 'name="overdue" value="1" checked' in overdue.text
+    assert overdue.status_code == 200 and 'data-scope="overdue" aria-current="page"' in overdue.text
 
 
 async def test_projects_notifications_and_dashboard_in_both_languages(stack):
