@@ -7,7 +7,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from services.committees.service import committees_where_secretary
 from services.db import utcnow
-from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.errors import Conflict, Forbidden, NotFound
 from services.identity.principal import Principal
 from services.tasks.forms import DecisionForm
 from services.tasks.holders import candidate_clause
