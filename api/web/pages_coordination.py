@@ -22,7 +22,9 @@ from services.errors import Conflict, Invalid
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.service import list_organisations
+from services.pilots import service as pilots
 from services.projects import service as projects
+from services.projects.models import StandardProject
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 FIELDS = ("to_org_id", "subject", "body", "due_date", "project_id", "from_org_id")
@@ -79,6 +81,14 @@ async def _list_view(
         request, "coordination.html", principal, status_code=422 if problems else 200,
         requests=await coordination.list_mine(session, principal), orgs={o.id: o for o in orgs},
         senders=[o for o in orgs if o.id in senders], receivers=[o for o in orgs if o.id not in senders],
-        projects=await projects.list_readable(session, principal) if senders else [],
+        projects=await _linkable_projects(session, principal) if senders else [],
         problems=problems or [], describe=describer(t, "coord."), value=typed(values),
     )
+
+
+async def _linkable_projects(session: AsyncSession, principal: Principal) -> list[StandardProject]:
+    """The projects a request may belong to: those the reader's organisations pilot first (a district
+    asks about the pilot it runs), then the others it may read."""
+    piloted = await pilots.piloted_projects(session, principal)
+    others = [p for p in await projects.list_readable(session, principal) if p.id not in {q.id for q in piloted}]
+    return [*piloted, *others]

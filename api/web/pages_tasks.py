@@ -3,6 +3,7 @@ through api/pipeline.py's complete_task, exactly as `POST /api/v1/tasks/{id}/com
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -12,17 +13,19 @@ from starlette.datastructures import FormData
 
 from api import pipeline
 from api.deps import PrincipalDep, TemporalDep
+from api.web import conflict_step
 from api.web.decision_form import (
-    Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values,
+    FormField, Problem, body_from_form, describer, form_fields, problems_from_pydantic, submitted_values,
 )
 from api.web.i18n import language
 from api.web.material import material_for
+from api.web.material.common import POLICY_OVERRIDES
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, is_overdue, page
 from api.web.pages_inbox import may_claim, may_unclaim, project_links
-from api.web.task_options import OFFERED, context_rows, options_for
+from api.web.task_options import OFFERED, ContextRow, context_rows, options_for, rows_in_words
 from services.db import transaction
-from services.errors import Conflict, Forbidden, Invalid
+from services.errors import Conflict, Forbidden, Invalid, NotFound
 from services.identity.principal import Principal
 from services.tasks import service as tasks
 from services.tasks.models import ACTIVE_STATES, Task, TaskState
@@ -46,10 +49,18 @@ async def task_page(
 async def decide(
     task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
 ) -> Response:
-    """Complete the task with the form's decision; a refusal shows the form again with the reasons."""
+    """Complete the task with the form's decision; a refusal shows the form again with the reasons. An
+    expert's declaration of no conflict leads on to the opinion form instead (api/web/conflict_step.py)."""
     data = await request.form()
-    fields = form_fields(form_for(await _kind(request, principal, task_id)).form, OFFERED)
-    body, problems = body_from_form(fields, data)
+    kind = await _kind(request, principal, task_id)
+    step = conflict_step.step_of(kind, data)
+    if step == conflict_step.OPINION and data.get("step") == conflict_step.DECLARATION:
+        task = await tasks.get_readable(session, principal, task_id)
+        return await _task_view(request, session, principal, task, step=step)
+    if step == conflict_step.DECLARATION:
+        body, problems = conflict_step.declared_conflict(data)
+    else:
+        body, problems = body_from_form(form_fields(form_for(kind).form, OFFERED), data)
     status = 422
     if not problems:
         try:
@@ -61,7 +72,7 @@ async def decide(
             problems, status = [Problem((exc.field,) if exc.field else (), exc.message)], exc.status_code
     request.state.refused = True
     task = await tasks.get_readable(session, principal, task_id)
-    return await _task_view(request, session, principal, task, status, problems, data)
+    return await _task_view(request, session, principal, task, status, problems, data, step)
 
 
 async def _kind(request: Request, principal: Principal, task_id: uuid.UUID) -> str:
@@ -73,12 +84,13 @@ async def _kind(request: Request, principal: Principal, task_id: uuid.UUID) -> s
 
 async def _task_view(
     request: Request, session: AsyncSession, principal: Principal, task: Task, status: int = 200,
-    problems: list[Problem] | None = None, data: FormData | None = None,
+    problems: list[Problem] | None = None, data: FormData | None = None, step: str | None = None,
 ) -> HTMLResponse:
     t = Translator(language(request))
     decision = form_for(task.kind)
     why_not = _why_not(principal, task)
     options = {} if why_not else await options_for(session, principal, task, set(decision.form.model_fields), t)
+    fields, hidden = _form(task.kind, step or conflict_step.step_of(task.kind, data), set(options))
     public = tasks.to_public(task)
     link = (await project_links(session, principal, {task.project_id} if task.project_id else set())).get(
         task.project_id)
@@ -86,13 +98,32 @@ async def _task_view(
         request, "task.html", principal, status_code=status, task=public, link=link,
         project=link.project if link else None,
         context=await context_rows(session, principal, task, t), why_not=why_not,
-        fields=form_fields(decision.form, set(options)) if not why_not else [], options=options,
+        fields=fields if not why_not else [], hidden=hidden, options=options,
         values=submitted_values(data), problems=problems or [], describe=describer(t),
         choice=_choice_label(t, task.kind), overdue=is_overdue(task.due_at, task.state in ACTIVE_STATES),
         may_claim=may_claim(principal, public), may_unclaim=may_unclaim(principal, public),
-        decided=_decided_rows(public, t) if task.decision else [],
-        material=await material_for(session, principal, task, t),
+        decided=await _decided_rows(session, principal, public, t) if task.decision else [],
+        material=await _material(request, session, principal, task, t),
     )
+
+
+def _form(kind: str, step: str | None, offered: set[str]) -> tuple[list[FormField], dict[str, str]]:
+    """The fields the page's form shows, and the hidden values it carries."""
+    if step is not None:
+        return conflict_step.step_fields(step, offered)
+    return form_fields(form_for(kind).form, offered), {}
+
+
+async def _material(
+    request: Request, session: AsyncSession, principal: Principal, task: Task, t: Translator
+) -> dict[str, Any] | None:
+    """The material of the task's kind, told under the deployment's policy; {"hidden": True} when it
+    concerns what the reader may not see."""
+    POLICY_OVERRIDES.set(request.app.state.settings.policy_overrides)
+    try:
+        return await material_for(session, principal, task, t)
+    except NotFound:
+        return {"hidden": True}
 
 
 def _why_not(principal: Principal, task: Task) -> str | None:
@@ -112,24 +143,14 @@ def _choice_label(t: Translator, kind: str) -> Callable[[str], str]:
     return lambda value: t.maybe(f"choice.{kind}.{value}", t.maybe(f"choice.{value}", value))
 
 
-def _decided_rows(task: TaskPublic, t: Translator) -> list[tuple[str, str]]:
-    """The recorded decision, field by field, in words."""
+async def _decided_rows(
+    session: AsyncSession, principal: Principal, task: TaskPublic, t: Translator
+) -> list[ContextRow]:
+    """The recorded decision, field by field, in words: choices by their labels, people, organisations
+    and drafts by name, scores and metrics as small tables."""
     choice = _choice_label(t, task.kind)
-    rows = []
-    for name, value in (task.decision or {}).items():
-        if value in (None, "", [], {}):
-            continue
-        shown = choice(value) if isinstance(value, str) and name in ("decision", "conflicts") else value
-        rows.append((t.maybe(f"field.{name}", name), _plain(shown, t)))
-    return rows
-
-
-def _plain(value: object, t: Translator) -> str:
-    if isinstance(value, dict):
-        return "; ".join(f"{t.maybe('field.' + k, k)}: {v}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return t("yes") if value else t("no")
-    return str(value)
-
+    coded = {name: choice(value) for name, value in (task.decision or {}).items()
+             if name in ("decision", "conflicts") and isinstance(value, str)}
+    given = {name: coded.get(name, value) for name, value in (task.decision or {}).items()
+             if value not in (None, "", [], {})}
+    return await rows_in_words(session, principal, given, "field.", t)

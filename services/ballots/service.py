@@ -109,3 +109,12 @@ def _vote(task: Task, display_name: str) -> VotePublic:
         decision=decision["decision"] if decision else None, comment=decision.get("comment", "") if decision else "",
         decided_at=task.completed_at,
     )
+
+
+async def recusals(session: AsyncSession, ballot_id: uuid.UUID) -> list[VotePublic]:
+    """The members who recused themselves from the ballot, with the reason each gave: every reader of
+    the ballot sees who left the eligible members and why, though not how the others voted."""
+    ballot = await session.get(Ballot, ballot_id)
+    if ballot is None:
+        raise NotFound("error.ballot.not_found")
+    return [vote for vote in await _votes(session, ballot) if vote.decision == "recuse"]

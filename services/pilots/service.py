@@ -18,8 +18,10 @@ from services.pilots.models import PilotReport, PilotReportKind, PilotSite, Pilo
 from services.pilots.schemas import PilotReportPublic, PilotSiteDetail, PilotSitePublic
 from services.projects import service as projects
 from services.projects.models import StandardProject
+from services.tasks.models import Task
 
 HOST_KINDS = (OrgKind.district, OrgKind.enterprise)
+REPORT_KINDS = ("pilot_plan", "pilot_progress_report", "pilot_final_report")
 
 
 def readable(principal: Principal) -> SelectOfScalar[PilotSite]:
@@ -147,3 +149,27 @@ async def lapse_site(session: AsyncSession, site_id: uuid.UUID) -> PilotSite:
     session.add(site)
     await session.flush()
     return site
+
+
+async def report_tasks(session: AsyncSession, site: PilotSite) -> list[Task]:
+    """What the site has been asked for so far, oldest first: its plan and report tasks, each with its
+    due date and whether it was done (one site per project and organisation, so these are its own)."""
+    query = select(Task).where(
+        Task.project_id == site.project_id, Task.candidate_org_id == site.org_id, col(Task.kind).in_(REPORT_KINDS)
+    ).order_by(col(Task.created_at))
+    return list((await session.exec(query)).all())
+
+
+async def piloted_projects(session: AsyncSession, principal: Principal) -> list[StandardProject]:
+    """The projects the principal's organisations pilot, newest enrolment first: a district links its
+    coordination requests to them, though it may not read their working papers."""
+    query = (
+        select(StandardProject, PilotSite.enrolled_at)
+        .join(PilotSite, col(PilotSite.project_id) == col(StandardProject.id))
+        .where(col(PilotSite.org_id).in_(list(principal.org_ids)))
+        .order_by(col(PilotSite.enrolled_at).desc())
+    )
+    found: dict[uuid.UUID, StandardProject] = {}
+    for project, _ in (await session.exec(query)).all():
+        found.setdefault(project.id, project)
+    return list(found.values())
