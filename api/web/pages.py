@@ -10,7 +10,9 @@ from api.auth import ProviderUnavailable, login_limits
 from api.deps import SessionDep, WritingSessionDep
 from api.web import oidc, session as browser
 from api.web.render import render
+from services.db import transaction
 from services.errors import Invalid, NotFound, Unauthorized
+from services.identity.service import get_by_username
 from services.identity.throttle import TooManyAttempts
 from services.identity.web_sessions import end_web_session, password_web_session, provider_web_session
 from standardflow.config import Settings
@@ -67,7 +69,16 @@ async def login(
     except TooManyAttempts:
         return _login_page(request, 429, ("too_many", {"minutes": login_limits(settings).minutes}), _local(next))
     browser.begin(request, key)
+    await _chosen_language(request, username)
     return RedirectResponse(_local(next), status_code=303)
+
+
+async def _chosen_language(request: Request, username: str) -> None:
+    """The language the person chose on their account page holds from their first page on."""
+    async with transaction(request.app.state.sessions) as session:
+        user = await get_by_username(session, username)
+    if user is not None and user.language:
+        request.session[browser.LANG_KEY] = user.language
 
 
 @router.get("/login/oidc")

@@ -13,7 +13,12 @@ import httpx
 import pytest
 
 from api.app import Parts, create_app
-from services.db import session_factory
+from services.db import session_factory, transaction
+from services.demo import DEMO_PASSWORD
+from services.identity.permissions import Role
+from services.identity.schemas import UserCreate
+from services.identity.service import create_user, grant_role
+from services.organisations.service import get_by_code
 from standardflow.config import Settings
 from tests.api.test_notifications import Mailbox, smtp_server  # noqa: F401 - fixture
 from tests.api.test_pages import post_form, sign_in
@@ -70,23 +75,34 @@ async def choose_english(http: httpx.AsyncClient, username: str) -> None:
         assert wrong.status_code == 422 and "choose Chinese (zh) or English (en)" in wrong.text
 
 
+async def a_new_proposer(sessions) -> str:
+    """A proposer of the lead organisation of their own, whose language choice no other test sees."""
+    username = f"proposer.{uuid.uuid4().hex[:6]}"
+    async with transaction(sessions) as session:
+        user = await create_user(session, UserCreate(username=username, display_name="Alex Chen",
+                                                     email=f"{username}@example.com", password=DEMO_PASSWORD))
+        await grant_role(session, user.id, (await get_by_code(session, "PJMOB")).id, Role.proposer)
+    return username
+
+
 async def test_a_failed_ballot_is_told_with_its_numbers_in_each_readers_language_zone_and_mail(
-    zoned_stack, smtp_server  # noqa: F811 - the fixture imported above
+    zoned_stack, smtp_server, sessions  # noqa: F811 - the fixture imported above
 ):
     stack, (mailbox, _) = zoned_stack, smtp_server
     people, http = People(stack.http), stack.http
-    await choose_english(http, "li.wei")
+    proposer = await a_new_proposer(sessions)
+    await choose_english(http, proposer)
     j = Journey(people)
     co_drafter = await org_id(http, await people("zhang.min"), "SCDATA")
-    await j.propose("li.wei", co_drafting_org_ids=[co_drafter])
+    await j.propose(proposer, co_drafting_org_ids=[co_drafter])
     await j.complete("wang.fang", "screen_proposal", {"decision": "return", "reasons": "请补充适用范围。"})
-    await j.complete("li.wei", "revise_proposal", {"decision": "resubmit"})
+    await j.complete(proposer, "revise_proposal", {"decision": "resubmit"})
     await j.complete("wang.fang", "screen_proposal", {"decision": "accept", "comment": "符合立项条件。"})
     for member, vote in zip(MEMBERS, ["approve", "approve", "disapprove", "disapprove", "abstain"], strict=True):
         await j.complete(member, "ballot_vote", {"decision": vote, "comment": ""})
     await eventually(j.project, lambda p: p["status"] == "rejected")
 
-    returned, accepted, failed = await outcomes(http, await people("li.wei"), j.project_id, 3)
+    returned, accepted, failed = await outcomes(http, await people(proposer), j.project_id, 3)
     assert returned["subject_en"].startswith("Proposal returned for revision")
     assert "Reasons: 请补充适用范围。" in returned["body"]  # English words around the secretary's own
     assert accepted["subject_zh"].startswith("立项申请已通过初审")
@@ -98,22 +114,30 @@ async def test_a_failed_ballot_is_told_with_its_numbers_in_each_readers_language
     when = datetime.fromisoformat(failed["created_at"]).astimezone(ZoneInfo(ZONE))
     assert re.search(rf"When: {when:%Y-%m-%d} \d\d:\d\d \({ZONE}\)", failed["body"])
 
-    *_, told = await outcomes(http, await people("zhang.min"), j.project_id, 3)
-    assert told["subject_zh"].startswith("立项投票未通过（赞成 2，反对 2，弃权 1）")
-    assert "实际投票 5 人，投票率 100%（要求不低于 3/4）；赞成 2 票、反对 2 票、弃权 1 票；赞成率 40%" in told["body"]
-    assert "原因：赞成率未达到要求" in told["body"] and f"({ZONE})" in told["body"]
+    for reader in ("zhang.min", "li.wei"):  # the co-drafter's proposer, and another proposer of the lead
+        assert await _told_in_chinese(http, await people(reader), j.project_id)
     assert await outcomes(http, await people("wang.fang"), j.project_id, 0) == []
 
-    mails = await eventually(lambda: _ballot_mails(mailbox), lambda found: len(found) == 2)
-    assert mails["li.wei@demo.standardflow.example"].startswith("Ballot failed (2 approve")
+    readers = {f"{proposer}@example.com", "zhang.min@demo.standardflow.example", "li.wei@demo.standardflow.example"}
+    mails = await eventually(lambda: _ballot_mails(mailbox), lambda found: readers <= set(found))
+    assert mails[f"{proposer}@example.com"].startswith("Ballot failed (2 approve")
     assert mails["zhang.min@demo.standardflow.example"].startswith("立项投票未通过（赞成 2")
 
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as browser:
-        await sign_in(browser, "li.wei", "en")
+        await sign_in(browser, proposer, "zh")  # the sign-in page in Chinese; the account's choice wins after it
         page = await browser.get("/notifications", params={"project_id": j.project_id})
+        assert '<html lang="en"' in page.text
         assert "Ballot failed (2 approve, 2 disapprove, 1 abstain)" in page.text
         assert f"{datetime.fromisoformat(failed['created_at']).astimezone(ZoneInfo(ZONE)):%Y-%m-%d %H:%M}" in page.text
         assert f'href="/projects/{j.project_id}"' in page.text and "/api/v1" not in page.text
+
+
+async def _told_in_chinese(http: httpx.AsyncClient, headers: dict, project_id: str) -> bool:
+    *_, told = await outcomes(http, headers, project_id, 3)
+    assert told["subject_zh"].startswith("立项投票未通过（赞成 2，反对 2，弃权 1）")
+    assert "实际投票 5 人，投票率 100%（要求不低于 3/4）；赞成 2 票、反对 2 票、弃权 1 票；赞成率 40%" in told["body"]
+    assert "原因：赞成率未达到要求" in told["body"] and f"({ZONE})" in told["body"]
+    return True
 
 
 async def _ballot_mails(mailbox: Mailbox) -> dict[str, str]:
