@@ -69,7 +69,7 @@ class BuiltinIssuer:
         try:
             return uuid.UUID(claims["sub"])
         except ValueError as exc:
-            raise Unauthorized("invalid token: subject is not a user id") from exc
+            raise Unauthorized("error.token.subject") from exc
 
 
 class ProviderKeys:
@@ -104,10 +104,10 @@ class ProviderKeys:
                 self.metadata = await self._get_json(f"{self.issuer.rstrip('/')}/.well-known/openid-configuration")
                 if self.metadata.get("issuer") != self.issuer:
                     self.metadata = None
-                    raise ProviderUnavailable("the identity provider's discovery document names another issuer")
+                    raise ProviderUnavailable("error.provider.issuer")
             self.key_set = KeySet.import_key_set(await self._get_json(self.metadata["jwks_uri"]))
         except (httpx.HTTPError, ValueError, KeyError) as exc:
-            raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+            raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
         self.fetched_at = time.monotonic()
 
     async def _get_json(self, url: str) -> dict:
@@ -157,7 +157,7 @@ class Authenticator:
     def verifier_for(self, token: str) -> TokenVerifier:
         verifier = self.verifiers.get(_unverified_issuer(token))
         if verifier is None:
-            raise Unauthorized("invalid token: unknown issuer")
+            raise Unauthorized("error.token.issuer")
         return verifier
 
 

@@ -12,6 +12,8 @@ from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from api.web.error_page import error_page, is_page, page_problems, status_words
+from api.web.i18n import language
 from services.errors import DomainError, Unauthorized
 from workflows.client import WorkflowUnavailable
 
@@ -70,8 +72,14 @@ def refusals(*statuses: int) -> dict[int | str, dict]:
 
 
 def install(app: FastAPI) -> None:
+    """The API's paths answer errors as JSON (`detail` in English); every other path is a page, and
+    its errors are pages in the reader's language (api/web/error_page.py)."""
+
     @app.exception_handler(DomainError)
-    async def _domain_error(_: Request, exc: DomainError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: DomainError) -> Response:
+        if is_page(request):
+            return await error_page(request, exc.status_code, exc.text(language(request)),
+                                    signed_out=isinstance(exc, Unauthorized))
         body: dict = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field
@@ -79,17 +87,23 @@ def install(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(WorkflowUnavailable)
-    async def _workflow_unavailable(_: Request, exc: WorkflowUnavailable) -> JSONResponse:
+    async def _workflow_unavailable(request: Request, exc: WorkflowUnavailable) -> Response:
+        if is_page(request):
+            return await error_page(request, 503, status_words(request, 503))
         return JSONResponse({"detail": f"the workflow engine is not available: {exc}"}, status_code=503)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid_input(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        if is_page(request):
+            return await error_page(request, *page_problems(request, list(exc.errors())))
         return _EscapedJSON({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 405:
             exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
+        if is_page(request):
+            return await error_page(request, exc.status_code, status_words(request, exc.status_code), exc.headers)
         return await http_exception_handler(request, exc)
 
 

@@ -46,7 +46,7 @@ async def submit_project(
 
 async def _project_input(session: AsyncSession, project: StandardProject, settings: Settings) -> ProjectInput:
     if project.status != ProjectStatus.draft:
-        raise Conflict("this proposal is waiting for its workflow; try again in a moment")
+        raise Conflict("error.project.waiting")
     committee = await get_committee(session, project.committee_id)
     return ProjectInput(
         project_id=project.id, proposer_id=project.proposer_id, lead_org_id=project.lead_org_id,
@@ -82,7 +82,7 @@ async def complete_task(
     async with transaction(sessions, read_only=True) as session:
         task = await tasks.get_task(session, task_id)
         if task.decision != decision.decision or task.completed_by_id != principal.user_id:
-            raise Conflict("this task has been completed already with another decision")
+            raise Conflict("error.task.decided_otherwise")
         return tasks.to_public(task)
 
 
@@ -90,4 +90,4 @@ async def _deliver(client: Client, workflow_id: str, decision: TaskDecision) -> 
     try:
         return await temporal.complete_task(client, workflow_id, decision)
     except temporal.DecisionRefused as exc:
-        raise Conflict(str(exc)) from exc
+        raise Conflict(exc.key, **exc.values) from exc

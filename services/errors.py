@@ -1,13 +1,25 @@
-"""One family of domain errors. Each carries the HTTP status the API answers with."""
+"""One family of domain errors. Each carries the HTTP status the API answers with, and its words as a
+message id of the catalogues (services/words) with the values they take: `Conflict("error.task_state",
+state=Term.of("state", task.state))`. `message` is the English text, which the API answers with;
+`text(lang)` is the same in the reader's language, for the pages."""
+
+from services.words import known, say
 
 
 class DomainError(Exception):
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, key: str, /, *, field: str | None = None, **values: object) -> None:
+        self.key = key
+        self.values = values
         self.field = field
+        self.message = self.text("en")
+        super().__init__(self.message)
+
+    def text(self, lang: str) -> str:
+        """The words in `lang`; a message that is no key of the catalogues (an older workflow's
+        refusal in its own words) is shown as it came."""
+        return say(lang, self.key, **self.values) if known(self.key) else self.key
 
 
 class NotFound(DomainError):
@@ -28,3 +40,4 @@ class Invalid(DomainError):
 
 class Unauthorized(DomainError):
     status_code = 401
+

@@ -11,6 +11,7 @@ from temporalio import workflow
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.models import BallotRules, EventSpec, ProjectSnapshot, TaskDecision, TaskSpec
+from workflows.refusals import Refused
 from workflows.rules import BallotTally, ballot_outcome
 
 with workflow.unsafe.imports_passed_through():
@@ -86,7 +87,7 @@ class BallotWorkflow(HumanSteps):
     def check_task(self, decision: TaskDecision) -> None:
         """A member's vote counts while the ballot is open."""
         if self._closed or (self._closes_at is not None and workflow.now() >= self._closes_at):
-            raise ValueError("this ballot has closed")
+            raise Refused("error.ballot.closed")
         self.check_decision(decision)
 
     @workflow.update

@@ -11,7 +11,13 @@ from workflows.project import ProjectWorkflow, project_workflow_id
 
 
 class DecisionRefused(Exception):
-    """The workflow's validator refused a decision; the message says why."""
+    """The workflow refused a decision: `key` is the message id of why (workflows/refusals.py), or the
+    words themselves from a workflow that gave none, and `values` fill it in."""
+
+    def __init__(self, key: str, values: dict) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
 
 
 class WorkflowUnavailable(Exception):
@@ -57,8 +63,10 @@ async def complete_task(client: Client, workflow_id: str, decision: TaskDecision
         )
     except WorkflowUpdateFailedError as exc:
         cause = exc.cause
-        message = cause.message if isinstance(cause, ApplicationError) else str(cause or exc)
-        raise DecisionRefused(message) from exc
+        if isinstance(cause, ApplicationError):
+            details = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+            raise DecisionRefused(cause.message, details) from exc
+        raise DecisionRefused(str(cause or exc), {}) from exc
     except RPCError as exc:
         raise WorkflowUnavailable(str(exc)) from exc
 

@@ -8,13 +8,13 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
-from temporalio.exceptions import ApplicationError
 
 from workflows import failures
 from workflows.deadlines import Deadlines
 from workflows.models import (
     Completion, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
 )
+from workflows.refusals import Refused, refusal
 
 STEP_TIMEOUT = timedelta(seconds=30)
 STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
@@ -150,13 +150,13 @@ class HumanSteps:
     def check_decision(self, decision: TaskDecision) -> OpenTask:
         task = self._open.get(decision.task_id)
         if task is None:
-            raise ValueError("this task is not open in the project's workflow")
+            raise Refused("error.task.not_open")
         if decision.task_id in self._decisions:
-            raise ValueError("a decision on this task is being recorded already")
+            raise Refused("error.task.being_recorded")
         chosen = decision.decision.get("decision")
         if chosen not in task.allowed:
             allowed = ", ".join(sorted(task.allowed))
-            raise ValueError(f"the decision {chosen!r} is not allowed on this task now; allowed: {allowed}")
+            raise Refused("error.task.choice_not_allowed", chosen=str(chosen), allowed=allowed)
         return task
 
     def check_task(self, decision: TaskDecision) -> None:
@@ -173,7 +173,10 @@ class HumanSteps:
     def _validate_complete_task(self, decision: TaskDecision) -> None:
         if self.registering(decision):
             return  # checked by take_decision once the run has caught up
-        self.check_task(decision)
+        try:
+            self.check_task(decision)
+        except ValueError as exc:
+            raise refusal(exc) from None
 
     async def take_decision(self, decision: TaskDecision) -> dict:
         """Records the decision and answers with its outcome. A decision that came before its task
@@ -186,7 +189,7 @@ class HumanSteps:
             try:
                 self.check_task(decision)
             except ValueError as exc:
-                raise ApplicationError(str(exc), type="DecisionRefused", non_retryable=True) from None
+                raise refusal(exc) from None
         self._decisions[decision.task_id] = decision
         await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
         return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))

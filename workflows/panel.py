@@ -8,6 +8,7 @@ from temporalio import workflow
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.models import EventSpec, PanelRules, TaskDecision, TaskSpec
+from workflows.refusals import Refused
 from workflows.rules import panel_outcome
 
 with workflow.unsafe.imports_passed_through():
@@ -99,14 +100,11 @@ class PanelWorkflow(HumanSteps):
         if decision.decision["decision"] == "replace":
             joining = uuid.UUID(str(decision.decision["expert_id"]))
             if joining in self._sat or joining in self._joining_soon():
-                raise ValueError("this expert has sat on this panel already, or is taking another seat")
+                raise Refused("error.panel.seat_taken")
             return
         kept = self._seats_kept() - 1
         if kept < self._inp.rules.min_size:
-            raise ValueError(
-                f"without a replacement the panel would keep {kept} experts, fewer than the "
-                f"{self._inp.rules.min_size} it needs; name a replacement"
-            )
+            raise Refused("error.panel.needs_replacement", kept=kept, min=self._inp.rules.min_size)
 
     def _pending(self) -> dict[uuid.UUID, TaskDecision]:
         """Decisions taken in but not yet acted on."""

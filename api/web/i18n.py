@@ -1,5 +1,7 @@
-"""The reader's language: asked for with ?lang=zh|en, then kept in the session; before that the
-browser's Accept-Language decides. The words themselves are in the gettext catalogues (api/locale)."""
+"""The reader's language: the one chosen on their account (put in the session when they sign in, and
+when they choose it), or asked for with ?lang=zh|en and kept in the session; before either, the
+browser's Accept-Language; Chinese when it names neither. The words are in the gettext catalogues
+(services/words)."""
 
 from fastapi import Request
 
@@ -20,7 +22,7 @@ def language(request: Request) -> str:
 
 
 def _from_accept_language(header: str) -> str:
-    """The browser's most wanted language that we have; English otherwise."""
+    """The browser's most wanted language that we have; Chinese, the platform's own, otherwise."""
     ranked = []
     for part in header.split(","):
         tag, _, weight = part.strip().partition(";q=")
@@ -28,7 +30,7 @@ def _from_accept_language(header: str) -> str:
             ranked.append((float(weight or 1), tag.strip().lower()))
         except ValueError:
             continue
-    for _, tag in sorted(ranked, key=lambda item: -item[0]):  # stable: equal weights keep their order
-        if tag.split("-")[0] in LANGUAGES:
+    for weight, tag in sorted(ranked, key=lambda item: -item[0]):  # stable: equal weights keep their order
+        if weight > 0 and tag.split("-")[0] in LANGUAGES:  # q=0 says "not this one"
             return tag.split("-")[0]
-    return "en"
+    return "zh"

@@ -51,7 +51,7 @@ async def finish_sign_in(
             if extra.get("sub") == claims.get("sub"):
                 claims |= extra
     except (OAuthError, KeyError) as exc:
-        raise Invalid(str(exc) or "the provider's answer was incomplete") from exc
+        raise Invalid("error.provider.answer", reason=str(exc) or "-") from exc
     return identity_from_claims(settings.oidc_issuer, claims, settings.oidc_groups_claim), token.get("id_token")
 
 

@@ -2,14 +2,11 @@
 Names that are domain data (task titles, stages, standard types, domains) come from the services that
 own them, in both languages."""
 
-from services.words import keys, translations
+from services.words import keys, known, said, translations
 from services.dashboard.labels import STAGE_LABELS, TYPE_LABELS
 from services.projects.domains import DOMAINS, FRAMEWORK
 
-
-def known(key: str) -> bool:
-    """Whether the catalogues have words for this key (in Chinese, the default language)."""
-    return key in keys("zh")
+__all__ = ["Translator", "known"]
 
 
 class Translator:
@@ -21,16 +18,16 @@ class Translator:
         self._translations = translations(lang)
         self._keys = keys(lang)
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         if key not in self._keys:
             raise KeyError(f"no words for {key!r} in the {self.lang} catalogue")
-        return self._translations.gettext(key).format(**values)
+        return self._translations.gettext(key).format(**said(self.lang, values))
 
     def plural(self, one: str, other: str, count: int, **values: object) -> str:
         """`one` or `other` as this language's plural rule picks for `count`, e.g. "1 task" / "3 tasks"."""
-        return self._translations.ngettext(one, other, count).format(count=count, **values)
+        return self._translations.ngettext(one, other, count).format(**said(self.lang, {"count": count, **values}))
 
-    def maybe(self, key: str, fallback: str, **values: object) -> str:
+    def maybe(self, key: str, fallback: str, /, **values: object) -> str:
         return self(key, **values) if key in self._keys else fallback
 
     def pick(self, zh: str, en: str) -> str:

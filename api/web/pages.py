@@ -89,7 +89,7 @@ async def login_at_provider(request: Request, next: str | None = None) -> Respon
     try:
         return await client.authorize_redirect(request, oidc.callback_url(_settings(request)))
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+        raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
 
 
 @router.get(oidc.CALLBACK_PATH)
@@ -102,7 +102,7 @@ async def provider_callback(request: Request, session: WritingSessionDep) -> Res
     except Invalid as exc:
         return _login_page(request, 400, ("provider_failed", {"reason": exc.message}), next_path)
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable(f"the identity provider cannot be reached: {exc}") from exc
+        raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
     key = await provider_web_session(session, identity, hours=settings.web_session_hours, id_token=id_token)
     browser.begin(request, key)
     return RedirectResponse(next_path, status_code=303)
@@ -138,5 +138,5 @@ async def account(request: Request) -> Response:
 def _provider(request: Request):  # noqa: ANN202 - Authlib's client class
     client = request.app.state.oidc_client
     if client is None:
-        raise NotFound("no identity provider is configured")
+        raise NotFound("error.provider.none")
     return client

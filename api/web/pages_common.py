@@ -84,7 +84,7 @@ OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]
 
 def refusal(request: Request, exc: DomainError, principal: Principal | None = None) -> HTMLResponse:
     request.state.refused = True
-    return page(request, "error.html", principal, status_code=exc.status_code, message=exc.message,
+    return page(request, "error.html", principal, status_code=exc.status_code, message=exc.text(language(request)),
                 status=exc.status_code, signed_out=isinstance(exc, Unauthorized))
 
 

@@ -52,7 +52,7 @@ async def send_request(
     except ValidationError as exc:
         problems = problems_from_pydantic(list(exc.errors()))
     except (Invalid, Conflict) as exc:
-        problems = [Problem((exc.field,) if exc.field else (), exc.message)]
+        problems = [Problem((exc.field,) if exc.field else (), exc.message, exc.key, exc.values)]
     else:
         return go(f"/coordination/{sent.id}", "sent")
     request.state.refused = True

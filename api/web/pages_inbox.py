@@ -74,7 +74,7 @@ async def inbox(
         flt = TaskFilter(assigned=assigned, kind=kind or None, overdue=overdue, cursor=cursor or None,
                          limit=PAGE_SIZE, project_id=project_id, sort=sort)
     except ValidationError as exc:
-        raise Invalid(f"this inbox filter cannot be used: {exc.errors()[0]['msg']}") from exc
+        raise Invalid("error.inbox.filter", reason=exc.errors()[0]["msg"]) from exc
     found = await tasks.list_tasks(session, principal, flt)
     summary = await tasks.summarise(session, principal, TaskScope.model_validate(flt.model_dump(include=SCOPE)))
     rows = await inbox_rows(session, principal, found.items)

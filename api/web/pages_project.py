@@ -66,7 +66,7 @@ async def upload_draft(
     settings = request.app.state.settings
     try:
         if not isinstance(file, UploadFile):
-            raise Invalid("choose the file to upload", field="file")
+            raise Invalid("error.file.choose", field="file")
         upload = DraftUpload(label=str(data.get("label") or ""), note=str(data.get("note") or ""),
                              filename=file.filename)
         await drafts.upload_draft(session, principal, project_id, upload, file.file, settings.resolved_blob_dir,
@@ -118,7 +118,7 @@ async def _refused(
     elif exc.status_code in (403, 404) and exc.field is None:
         raise exc
     else:
-        refused = Refused(section, [Problem((exc.field,) if exc.field else (), exc.message)], data, exc.status_code)
+        refused = Refused(section, [Problem((exc.field,) if exc.field else (), exc.message, exc.key, exc.values)], data, exc.status_code)
     request.state.refused = True
     return await _project_view(request, session, principal, project_id, refused)
 

@@ -36,7 +36,7 @@ async def catalogue_search(
     try:
         query = CatalogueQuery(**{k: v for k, v in asked.items() if v}, limit=CATALOGUE_PAGE, offset=offset)
     except ValidationError as exc:
-        raise Invalid(f"this search cannot be made: {exc.errors()[0]['msg']}") from exc
+        raise Invalid("error.catalogue.search", reason=exc.errors()[0]["msg"]) from exc
     found = await catalogue.search(session, query)
     here = {k: v for k, v in asked.items() if v}
     return page(

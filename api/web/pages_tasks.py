@@ -69,7 +69,7 @@ async def decide(
         except RequestValidationError as exc:
             problems = problems_from_pydantic(list(exc.errors()), skip=1)
         except SHOWN_REFUSALS as exc:
-            problems, status = [Problem((exc.field,) if exc.field else (), exc.message)], exc.status_code
+            problems, status = [Problem((exc.field,) if exc.field else (), exc.message, exc.key, exc.values)], exc.status_code
     request.state.refused = True
     task = await tasks.get_readable(session, principal, task_id)
     return await _task_view(request, session, principal, task, status, problems, data, step)

@@ -37,7 +37,7 @@ async def signed_in_user_id(request: Request, session: AsyncSession) -> uuid.UUI
     key = request.session.get(SESSION_KEY)
     row = await active_web_session(session, key) if isinstance(key, str) else None
     if row is None:
-        raise Unauthorized("sign in first: this needs a bearer token or a signed-in session")
+        raise Unauthorized("error.sign_in_first")
     if request.method not in SAFE_METHODS:
         await require_csrf(request)
     return row.user_id
@@ -56,10 +56,7 @@ async def require_csrf(request: Request) -> None:
     expected = request.session.get(CSRF_KEY)
     sent = request.headers.get(CSRF_HEADER) or await _form_token(request)
     if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
-        raise Forbidden(
-            f"missing or wrong CSRF token: send the page's token as the {CSRF_FIELD} field "
-            f"or the X-CSRF-Token header"
-        )
+        raise Forbidden("error.csrf", field_name=CSRF_FIELD)
 
 
 async def _form_token(request: Request) -> str | None:

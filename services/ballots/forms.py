@@ -16,6 +16,5 @@ class CastVote(DecisionForm):
 BALLOT_FORMS = [
     TaskForm(
         kind="ballot_vote", form=CastVote, permission=Permission.BALLOT_VOTE,
-        title_zh="委员投票", title_en="Vote in the committee ballot",
     ),
 ]

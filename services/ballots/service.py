@@ -30,7 +30,7 @@ def readable(principal: Principal) -> SelectOfScalar[Ballot]:
 async def get_readable(session: AsyncSession, principal: Principal, ballot_id: uuid.UUID) -> Ballot:
     ballot = (await session.exec(readable(principal).where(Ballot.id == ballot_id))).first()
     if ballot is None:
-        raise NotFound("ballot not found")
+        raise NotFound("error.ballot.not_found")
     return ballot
 
 
@@ -66,7 +66,7 @@ async def close_ballot(session: AsyncSession, ballot_id: uuid.UUID, closed_at: d
     """Write the result (once) and put the tally on the audit trail."""
     ballot = await session.get(Ballot, ballot_id)
     if ballot is None:
-        raise NotFound("ballot not found")
+        raise NotFound("error.ballot.not_found")
     if ballot.closed_at is not None:
         return ballot
     ballot.closed_at, ballot.passed, ballot.tally = closed_at, tally.passed, tally.model_dump()

@@ -9,6 +9,7 @@ from services.catalogue.models import PublishingAuthority
 from services.catalogue.schemas import AuthorityCreate, AuthorityPublic
 from services.committees.service import get_committee
 from services.errors import Conflict, Forbidden, NotFound
+from services.words import Term
 from services.identity.principal import Principal
 from services.organisations.models import Organisation, OrgKind
 from services.organisations.service import get_organisation
@@ -18,7 +19,7 @@ from services.projects.models import StandardProject, StandardType
 async def register(session: AsyncSession, principal: Principal, data: AuthorityCreate) -> AuthorityPublic:
     """Only a platform admin decides who publishes standards."""
     if not principal.is_platform_admin:
-        raise Forbidden("only a platform admin registers publishing authorities")
+        raise Forbidden("error.publisher.admin_only")
     org = await get_organisation(session, data.org_id)
     return _public(await add_authority(session, data.standard_type, org), org)
 
@@ -28,7 +29,7 @@ async def add_authority(session: AsyncSession, standard_type: StandardType, org:
         PublishingAuthority.standard_type == standard_type, PublishingAuthority.org_id == org.id
     )
     if (await session.exec(query)).first() is not None:
-        raise Conflict(f"{org.code} is registered already as a publisher of {standard_type} standards")
+        raise Conflict("error.publisher.exists", org=org.code, type=Term.of("stype", standard_type))
     authority = PublishingAuthority(standard_type=standard_type, org_id=org.id)
     session.add(authority)
     await session.flush()
@@ -50,7 +51,7 @@ async def resolve_publisher(session: AsyncSession, project_id: uuid.UUID) -> Org
     organisation registered for them (the market-regulation bureau)."""
     project = await session.get(StandardProject, project_id)
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound("error.project.not_found")
     kind = StandardType(project.standard_type)
     query = select(Organisation).join(PublishingAuthority, col(PublishingAuthority.org_id) == Organisation.id)
     candidates = list((await session.exec(query.where(PublishingAuthority.standard_type == kind))).all())
@@ -62,9 +63,9 @@ async def resolve_publisher(session: AsyncSession, project_id: uuid.UUID) -> Org
     if len(chosen) == 1:
         return chosen[0]
     if not chosen:
-        raise NotFound(f"no organisation is registered to publish this project's {kind} standard")
+        raise NotFound("error.publisher.none", type=Term.of("stype", kind))
     codes = ", ".join(sorted(o.code for o in chosen))
-    raise Conflict(f"several organisations are registered to publish {kind} standards ({codes}); keep one")
+    raise Conflict("error.publisher.several", type=Term.of("stype", kind), orgs=codes)
 
 
 async def _preferred_publisher(session: AsyncSession, project: StandardProject, kind: StandardType) -> uuid.UUID | None:

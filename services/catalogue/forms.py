@@ -48,8 +48,7 @@ async def check_number(session: AsyncSession, task: Task, form: ApprovePublicati
     if task.context.get("number_issued_outside"):
         await check_external_number(session, task.project_id, form.external_number)
     elif form.external_number is not None:
-        raise Invalid("this standard's number is issued on approval; leave external_number out",
-                      field="external_number")
+        raise Invalid("error.number.not_external", field="external_number")
 
 
 class PeriodicReview(DecisionForm):
@@ -69,10 +68,9 @@ class PeriodicReview(DecisionForm):
 PUBLICATION_FORMS = [
     TaskForm(
         kind="approve_publication", form=ApprovePublication, permission=Permission.PUBLICATION_APPROVE,
-        title_zh="批准发布", title_en="Approve publication", precondition=check_number,
+        precondition=check_number,
     ),
     TaskForm(
         kind="periodic_review", form=PeriodicReview, permission=Permission.REVIEW_DECIDE,
-        title_zh="标准复审", title_en="Periodic review",
     ),
 ]

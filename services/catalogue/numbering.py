@@ -56,10 +56,10 @@ async def check_external_number(session: AsyncSession, project_id: uuid.UUID, nu
     """A number issued outside must be given, and no other standard may carry it already."""
     number = (number or "").strip()
     if not number:
-        raise Invalid("give the number issued outside, e.g. GB/T 45678—2026", field="external_number")
+        raise Invalid("error.number.external_format", field="external_number")
     query = select(StandardProject.id).where(StandardProject.number == number, StandardProject.id != project_id)
     if (await session.exec(query)).first() is not None:
-        raise Conflict(f"the number {number} belongs to another standard already", field="external_number")
+        raise Conflict("error.number.taken", field="external_number", number=number)
     return number
 
 
@@ -68,7 +68,7 @@ async def record_publication(session: AsyncSession, req: PublicationRequest) -> 
     asked again (a retried activity)."""
     project = await session.get(StandardProject, req.project_id)
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound("error.project.not_found")
     if await session.get(Publication, req.project_id) is not None:
         return project.number
     if req.external_number is not None:
@@ -84,14 +84,13 @@ async def record_publication(session: AsyncSession, req: PublicationRequest) -> 
     try:
         await session.flush()
     except IntegrityError as exc:  # another standard took the same outside number meanwhile
-        raise Conflict(f"the number {number} belongs to another standard already", field="external_number") from exc
+        raise Conflict("error.number.taken", field="external_number", number=number) from exc
     return number
 
 
 async def _issue(session: AsyncSession, req: PublicationRequest) -> tuple[str, int]:
     if not req.number_format:
-        raise Invalid("this type of standard gets its number from outside: give external_number",
-                      field="external_number")
+        raise Invalid("error.number.external_needed", field="external_number")
     publisher = await get_organisation(session, req.publisher_org_id)
     seq = await next_sequence(session, req.number_format, publisher.id)
     number = render_number(req.number_format, org_code=publisher.code, seq=seq, year=req.publication_date.year)

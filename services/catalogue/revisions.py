@@ -22,7 +22,7 @@ async def open_revision(
         return existing
     original = await session.get(StandardProject, original_id)
     if original is None:
-        raise NotFound("project not found")
+        raise NotFound("error.project.not_found")
     revision = _draft_from(original, revision_id, reasons)
     session.add(revision)
     await session.flush()

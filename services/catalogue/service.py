@@ -46,7 +46,7 @@ async def search(session: AsyncSession, query: CatalogueQuery) -> CataloguePage:
 async def get_entry(session: AsyncSession, project_id: uuid.UUID) -> CatalogueEntry:
     row = (await session.exec(published().where(StandardProject.id == project_id))).first()
     if row is None:
-        raise NotFound("no published standard with this id")
+        raise NotFound("error.catalogue.not_found")
     return _entry(*row)
 
 

@@ -10,7 +10,7 @@ from services.errors import Conflict, NotFound
 
 async def create_committee(session: AsyncSession, data: CommitteeCreate) -> Committee:
     if (await session.exec(select(Committee).where(Committee.code == data.code))).first():
-        raise Conflict(f"a committee with code {data.code!r} exists already", field="code")
+        raise Conflict("error.committee.exists", field="code", code=data.code)
     committee = Committee(**data.model_dump())
     session.add(committee)
     await session.flush()
@@ -29,7 +29,7 @@ async def add_member(
 async def get_committee(session: AsyncSession, committee_id: uuid.UUID) -> Committee:
     committee = await session.get(Committee, committee_id)
     if committee is None:
-        raise NotFound("committee not found", field="committee_id")
+        raise NotFound("error.committee.not_found", field="committee_id")
     return committee
 
 

@@ -30,12 +30,9 @@ async def dispose_comment(
     await require_drafter(session, principal, comment.project_id, Permission.COMMENT_DISPOSITION)
     consultation = await consultations.latest(session, comment.project_id, lock=True)
     if consultation.id != comment.consultation_id or consultation.status == ConsultationStatus.concluded:
-        raise Conflict("the dispositions of this consultation are final")
+        raise Conflict("error.dispositions.final")
     if consultation.status == ConsultationStatus.open:
-        raise Conflict(
-            "comments get their dispositions once the consultation has closed; "
-            f"it closes at {consultation.closes_at.isoformat()}"
-        )
+        raise Conflict("error.dispositions.too_early", closes_at=consultation.closes_at.isoformat())
     comment.disposition, comment.reason = data.disposition, data.reason
     comment.disposed_by, comment.disposed_at = principal.user_id, utcnow()
     session.add(comment)
@@ -64,7 +61,7 @@ async def export_dispositions(
     """The current consultation's disposition table, for the drafting organisations and the committee."""
     project = await projects.get_readable(session, principal, project_id)
     if not await consultations.sees_all_comments(session, principal, project):
-        raise Forbidden("the disposition table is for the drafting organisations and the project's committee")
+        raise Forbidden("error.dispositions.forbidden")
     consultation = await consultations.latest(session, project.id)
     query = (await consultations.visible_comments(session, principal, project)).where(
         ConsultationComment.consultation_id == consultation.id

@@ -21,13 +21,12 @@ class DisposeComments(DecisionForm):
 async def _every_comment_has_a_disposition(session: AsyncSession, task: Task, form: DisposeComments) -> None:
     left = await count_comments(session, uuid.UUID(task.context["consultation_id"]), undisposed=True)
     if left:
-        raise Conflict(f"{left} comments have no disposition" if left > 1 else "1 comment has no disposition")
+        raise Conflict("error.comments.undisposed", count=left)
 
 
 CONSULTATION_FORMS = [
     TaskForm(
         kind="dispose_comments", form=DisposeComments, permission=Permission.COMMENT_DISPOSITION,
-        title_zh="处理征求意见", title_en="Give every consultation comment its disposition",
         precondition=_every_comment_has_a_disposition,
     ),
 ]

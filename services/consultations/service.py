@@ -70,7 +70,7 @@ async def latest(session: AsyncSession, project_id: uuid.UUID, *, lock: bool = F
     query = _latest(project_id)
     consultation = await _locked(session, query) if lock else (await session.exec(query)).first()
     if consultation is None:
-        raise NotFound("this project has not been put out for public consultation")
+        raise NotFound("error.consultation.none")
     return consultation
 
 
@@ -126,19 +126,19 @@ async def add_comment(
 async def _open_for_comments(session: AsyncSession, project_id: uuid.UUID) -> Consultation:
     consultation = await _locked(session, _latest(project_id))
     if consultation is None:
-        raise Conflict("this project is not under public consultation")
+        raise Conflict("error.consultation.not_open")
     if consultation.status != ConsultationStatus.open:
-        raise Conflict(f"the public consultation closed at {consultation.closed_at.isoformat()}; it takes no more comments")
+        raise Conflict("error.consultation.closed", closed_at=consultation.closed_at.isoformat())
     return consultation
 
 
 def _commenting_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     if requested is not None:
         if requested not in principal.org_ids:
-            raise Forbidden("you may comment only on behalf of an organisation you belong to", field="org_id")
+            raise Forbidden("error.comment.org_not_yours", field="org_id")
         return requested
     if not principal.memberships:
-        raise Forbidden("a comment is made on behalf of an organisation, and you belong to none", field="org_id")
+        raise Forbidden("error.comment.no_org", field="org_id")
     return principal.memberships[0].org_id
 
 
@@ -200,4 +200,4 @@ async def find_comment(
         found = (await session.exec(query)).first()
         if found is not None:
             return found
-    raise NotFound("comment not found")
+    raise NotFound("error.comment.not_found")

@@ -48,10 +48,9 @@ async def _forward_target_can_answer(session: AsyncSession, task: Task, form: An
 COORDINATION_FORMS = [
     TaskForm(
         kind="answer_coordination", form=AnswerCoordination, permission=Permission.COORDINATION_ANSWER,
-        title_zh="答复协调事项", title_en="Answer the coordination request", precondition=_forward_target_can_answer,
+        precondition=_forward_target_can_answer,
     ),
     TaskForm(
         kind="coordination_answered", form=AcknowledgeAnswer, permission=Permission.COORDINATION_SEND,
-        title_zh="协调事项已答复", title_en="Your coordination request was answered",
     ),
 ]

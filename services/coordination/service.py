@@ -39,7 +39,7 @@ def readable(principal: Principal) -> SelectOfScalar[CoordinationRequest]:
 async def get_readable(session: AsyncSession, principal: Principal, request_id: uuid.UUID) -> CoordinationRequest:
     found = (await session.exec(readable(principal).where(CoordinationRequest.id == request_id))).first()
     if found is None:
-        raise NotFound("coordination request not found")
+        raise NotFound("error.coordination.not_found")
     return found
 
 
@@ -69,7 +69,7 @@ async def create_request(
     from_org_id = _sending_org(principal, data.from_org_id)
     await check_receiver(session, data.to_org_id, holder=from_org_id, field="to_org_id")
     if data.due_date < utcnow().date():
-        raise Invalid("the due date has passed already", field="due_date")
+        raise Invalid("error.coordination.due_passed", field="due_date")
     if data.project_id is not None:
         await _check_project(session, principal, data.project_id)
     request = CoordinationRequest(
@@ -87,10 +87,10 @@ def _sending_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID
     allowed = principal.orgs_with(Permission.COORDINATION_SEND)
     if requested is not None:
         if requested not in allowed:
-            raise Invalid("you hold no coordinator role in that organisation", field="from_org_id")
+            raise Invalid("error.coordination.not_coordinator", field="from_org_id")
         return requested
     if len(allowed) > 1:
-        raise Invalid("you coordinate for several organisations; name one in from_org_id", field="from_org_id")
+        raise Invalid("error.coordination.name_org", field="from_org_id")
     return next(iter(allowed))
 
 
@@ -98,13 +98,12 @@ async def check_receiver(session: AsyncSession, org_id: uuid.UUID, *, holder: uu
     """The organisation exists, is not the one holding the request, and has coordinators to answer it."""
     org = await session.get(Organisation, org_id)
     if org is None:
-        raise Invalid(f"there is no organisation {org_id}", field=field)
+        raise Invalid("error.org.none", field=field, org=str(org_id))
     if org_id == holder:
-        raise Invalid(f"{org.code} is where the request comes from or stands now; name another organisation",
-                      field=field)
+        raise Invalid("error.coordination.same_org", field=field, org=org.code)
     query = select(Membership.id).where(Membership.org_id == org_id, Membership.role == Role.coordinator.value)
     if (await session.exec(query)).first() is None:
-        raise Invalid(f"{org.code} has no coordinator to answer requests", field=field)
+        raise Invalid("error.coordination.no_coordinator", field=field, org=org.code)
 
 
 async def _check_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> None:
@@ -117,7 +116,7 @@ async def _check_project(session: AsyncSession, principal: Principal, project_id
     try:
         await projects.get_readable(session, principal, project_id)
     except NotFound as exc:
-        raise Invalid("there is no project with this id that you may see", field="project_id") from exc
+        raise Invalid("error.coordination.no_project", field="project_id") from exc
 
 
 async def _event(
@@ -140,7 +139,7 @@ async def _unrecorded(session: AsyncSession, request_id: uuid.UUID, event_id: uu
         return None
     request = await session.get(CoordinationRequest, request_id)
     if request is None:
-        raise NotFound("coordination request not found")
+        raise NotFound("error.coordination.not_found")
     return request
 
 

@@ -13,14 +13,13 @@ ODT = "application/vnd.oasis.opendocument.text"
 MARKDOWN = "text/markdown; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 
-ACCEPTED = "PDF, DOCX, ODT, Markdown or plain UTF-8 text"
 SUFFIXES = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt", MARKDOWN: ".md", TEXT: ".txt"}
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 _EXECUTABLES = (
-    (b"\x7fELF", "an ELF executable"),
-    (b"MZ", "a Windows (PE) executable"),
-    (b"\xcf\xfa\xed\xfe", "a Mach-O executable"),
-    (b"\xca\xfe\xba\xbe", "a Mach-O or Java class file"),
+    (b"\x7fELF", "error.file.elf"),
+    (b"MZ", "error.file.pe"),
+    (b"\xcf\xfa\xed\xfe", "error.file.mach_o"),
+    (b"\xca\xfe\xba\xbe", "error.file.mach_o_or_java"),
 )
 # Text may hold tabs, line breaks and form feeds; any other control character means binary data.
 _TEXT_CONTROLS = frozenset(range(32)) - {9, 10, 12, 13}
@@ -40,11 +39,11 @@ def detect(path: Path, display_name: str = "") -> str:
     if head.startswith(b"PK\x03\x04"):
         return _office_document(path)
     if head.startswith(b"#!"):
-        raise UnsupportedDraftType(f"the file is a script (it starts with '#!'); a draft must be {ACCEPTED}")
+        raise UnsupportedDraftType("error.file.script")
     if _is_utf8_text(path):
         # The bytes decide that this is text; the name only tells Markdown from plain text.
         return MARKDOWN if display_name.lower().endswith(_MARKDOWN_SUFFIXES) else TEXT
-    raise UnsupportedDraftType(f"the file is {_describe(head)}; a draft must be {ACCEPTED}")
+    raise UnsupportedDraftType(_describe(head))
 
 
 def _office_document(path: Path) -> str:
@@ -53,13 +52,13 @@ def _office_document(path: Path) -> str:
             names = set(archive.namelist())
             if "word/document.xml" in names and "[Content_Types].xml" in names:
                 if "word/vbaProject.bin" in names:
-                    raise UnsupportedDraftType("the file is a Word document with macros; save it as DOCX without macros")
+                    raise UnsupportedDraftType("error.file.macros")
                 return DOCX
             if "mimetype" in names and _read_small(archive, "mimetype") == ODT.encode():
                 return ODT
     except zipfile.BadZipFile as exc:
-        raise UnsupportedDraftType(f"the file starts like a ZIP archive but is damaged; a draft must be {ACCEPTED}") from exc
-    raise UnsupportedDraftType(f"the file is a ZIP archive but neither a DOCX nor an ODT document; a draft must be {ACCEPTED}")
+        raise UnsupportedDraftType("error.file.damaged_zip") from exc
+    raise UnsupportedDraftType("error.file.other_zip")
 
 
 def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
@@ -83,7 +82,5 @@ def _is_utf8_text(path: Path) -> bool:
 
 
 def _describe(head: bytes) -> str:
-    for magic, name in _EXECUTABLES:
-        if head.startswith(magic):
-            return f"{name}, which is never accepted"
-    return "neither a document nor UTF-8 text"
+    """The message id that says what the file is."""
+    return next((key for magic, key in _EXECUTABLES if head.startswith(magic)), "error.file.unknown")

@@ -33,7 +33,6 @@ async def _draft_is_the_projects_consultation_draft(
 DRAFT_FORMS = [
     TaskForm(
         kind="submit_consultation_draft", form=SubmitConsultationDraft, permission=Permission.DRAFT_UPLOAD,
-        title_zh="提交征求意见稿", title_en="Submit the draft for public consultation",
         precondition=_draft_is_the_projects_consultation_draft,
     ),
 ]

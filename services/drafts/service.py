@@ -17,6 +17,7 @@ from services.drafts.models import LABEL_ZH, DraftLabel, DraftVersion
 from services.drafts.schemas import DraftUpload
 from services.drafts.storage import BlobStore
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.words import Term
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.projects import service as projects
@@ -59,7 +60,7 @@ async def require_drafter(
     """The principal holds `permission` in the lead or a co-drafting organisation of the project."""
     orgs = await projects.drafting_org_ids(session, project_id)
     if not any(principal.can(permission, org_id) for org_id in orgs):
-        raise Forbidden(f"only holders of {permission.value!r} in the project's drafting organisations may do this")
+        raise Forbidden("error.draft.permission", code=permission.value, permission=Term.of("perm", permission))
 
 
 async def upload_draft(
@@ -70,7 +71,7 @@ async def upload_draft(
     project = await projects.get_readable(session, principal, project_id)
     await require_drafter(session, principal, project.id, Permission.DRAFT_UPLOAD)
     if project.status in CLOSED:
-        raise Conflict(f"this project is {project.status} and takes no more drafts")
+        raise Conflict("error.draft.closed", status=Term.of("status", project.status))
     stored = await asyncio.to_thread(store_upload, BlobStore(blob_dir), source, upload.filename, max_bytes)
     draft = DraftVersion(
         project_id=project.id, version=await _next_version(session, project.id), label=upload.label,
@@ -90,7 +91,7 @@ def store_upload(store: BlobStore, source: BinaryIO, display_name: str, max_byte
     """Blocking file work, run in a thread: copy and hash, check the type by content, then keep."""
     with store.staging(source, max_bytes) as staged:
         if staged.size == 0:
-            raise Invalid("the file is empty", field="file")
+            raise Invalid("error.file.empty", field="file")
         content_type = detect(staged.path, display_name)
         store.keep(staged)
     return StoredFile(sha256=staged.sha256, size=staged.size, content_type=content_type)
@@ -107,7 +108,7 @@ async def _next_version(session: AsyncSession, project_id: uuid.UUID) -> int:
 async def get_draft(session: AsyncSession, principal: Principal, draft_id: uuid.UUID) -> DraftVersion:
     draft = (await session.exec(readable(principal).where(DraftVersion.id == draft_id))).first()
     if draft is None:
-        raise NotFound("draft not found")
+        raise NotFound("error.draft.not_found")
     return draft
 
 
@@ -123,7 +124,7 @@ async def draft_file(
     draft = await get_draft(session, principal, draft_id)
     path = BlobStore(blob_dir).path_for(draft.sha256)
     if not path.is_file():
-        raise NotFound(f"the file of draft version {draft.version} is missing from storage")
+        raise NotFound("error.draft.file_missing", version=draft.version)
     suffix = SUFFIXES.get(draft.content_type, "")
     ascii_name = f"draft-v{draft.version}{suffix}"
     name = draft.original_filename or ascii_name
@@ -136,11 +137,9 @@ async def check_consultation_draft(session: AsyncSession, project_id: uuid.UUID,
     """The draft a project puts out for public consultation: one of its own, labelled 征求意见稿."""
     draft = await session.get(DraftVersion, draft_id)
     if draft is None or draft.project_id != project_id:
-        raise Invalid(f"draft {draft_id} is not a draft of this project", field="draft_id")
+        raise Invalid("error.draft.not_of_project", field="draft_id")
     if draft.label != DraftLabel.consultation:
-        raise Invalid(
-            f"draft version {draft.version} is a {LABEL_ZH[draft.label]} ({draft.label}); "
-            f"submit a {LABEL_ZH[DraftLabel.consultation]} ({DraftLabel.consultation}) draft",
-            field="draft_id",
-        )
+        raise Invalid("error.draft.not_consultation", field="draft_id", version=draft.version,
+                      label=f"{LABEL_ZH[draft.label]} ({draft.label})",
+                      wanted=f"{LABEL_ZH[DraftLabel.consultation]} ({DraftLabel.consultation})")
     return draft

@@ -68,7 +68,7 @@ def _copy(source: BinaryIO, out: BinaryIO, max_bytes: int) -> tuple[str, int]:
     while chunk := source.read(_CHUNK):
         size += len(chunk)
         if size > max_bytes:
-            raise TooLarge(f"the file is larger than the {max_bytes} bytes an upload may have")
+            raise TooLarge("error.file.too_large", max_bytes=max_bytes)
         digest.update(chunk)
         out.write(chunk)
     return digest.hexdigest(), size

@@ -29,6 +29,5 @@ class EvaluateImplementation(DecisionForm):
 EVALUATION_FORMS = [
     TaskForm(
         kind="evaluate_implementation", form=EvaluateImplementation, permission=Permission.EVALUATION_SCORE,
-        title_zh="实施效果评价", title_en="Evaluate implementation",
     ),
 ]

@@ -26,7 +26,7 @@ async def evaluating_organisation(session: AsyncSession) -> Organisation:
     )
     org = (await session.exec(query)).first()
     if org is None:
-        raise NotFound("no government organisation has members holding the evaluator role")
+        raise NotFound("error.evaluation.no_evaluators")
     return org
 
 

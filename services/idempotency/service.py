@@ -31,7 +31,7 @@ async def created_before(
     if earlier is None:
         return None
     if earlier.action != action or earlier.fingerprint != fingerprint(content):
-        raise Invalid(f"the key {key!r} was sent before with a different request; a new request needs a new key")
+        raise Invalid("error.idempotency.reused", key=key)
     return earlier.resource_id
 
 
@@ -44,4 +44,4 @@ async def remember(
     try:
         await session.flush()
     except IntegrityError as exc:  # the same key, sent twice at once: the other one is being written
-        raise Conflict("a request with this key is being processed; send it again for its result") from exc
+        raise Conflict("error.idempotency.busy") from exc

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.audit.models import AuditEvent
 from services.audit.service import record
 from services.errors import Conflict, Forbidden, NotFound
+from services.words import Term
 from services.identity.models import Membership, User
 from services.identity.permissions import Permission, Role
 from services.identity.principal import Principal
@@ -21,7 +22,7 @@ from services.organisations.service import create_organisation, get_organisation
 
 async def add_organisation(session: AsyncSession, principal: Principal, data: OrganisationCreate) -> Organisation:
     if not principal.is_platform_admin:
-        raise Forbidden("only a platform admin may create organisations")
+        raise Forbidden("error.org.create_admin_only")
     org = await create_organisation(session, data)
     await record(
         session, action="organisation.created", object_type="organisation", object_id=org.id,
@@ -59,7 +60,7 @@ async def add_member(session: AsyncSession, principal: Principal, org_id: uuid.U
     org = await _administered(session, principal, org_id)
     user = await get_by_username(session, data.username)
     if user is None:
-        raise NotFound(f"no account is called {data.username!r}", field="username")
+        raise NotFound("error.account.none", field="username", username=data.username)
     held = await _find_membership(session, org.id, user.id, data.role)
     if held is None or held.from_claim:
         membership = await grant_role(session, user.id, org.id, data.role)
@@ -76,7 +77,7 @@ async def revoke_role(
     org = await _administered(session, principal, org_id)
     membership = await _membership(session, org.id, user_id, role)
     if role == Role.admin and await _admin_count(session, org.id) == 1:
-        raise Conflict("this is the organisation's last admin: make someone else admin first", field="role")
+        raise Conflict("error.org.last_admin", field="role")
     await session.delete(membership)
     await session.flush()
     user = await session.get(User, user_id)
@@ -107,7 +108,7 @@ async def _find_membership(
 async def _membership(session: AsyncSession, org_id: uuid.UUID, user_id: uuid.UUID, role: Role) -> Membership:
     membership = await _find_membership(session, org_id, user_id, role)
     if membership is None:
-        raise NotFound(f"this person does not hold the role {role.value!r} in this organisation")
+        raise NotFound("error.role.not_held", code=role.value, role=Term.of("role", role))
     return membership
 
 

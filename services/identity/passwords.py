@@ -24,7 +24,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 def check_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(f"password must have at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise Invalid("error.password.short", field="password", length=MIN_PASSWORD_LENGTH)
     kinds = sum(
         [
             any(c.islower() for c in password),
@@ -34,7 +34,4 @@ def check_strength(password: str) -> None:
         ]
     )
     if kinds < 3:
-        raise Invalid(
-            "password must mix at least three of: lower case, upper case, digits, symbols",
-            field="password",
-        )
+        raise Invalid("error.password.kinds", field="password")

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from services.errors import Forbidden
+from services.words import Term
 from services.identity.permissions import Permission, permissions_of
 
 
@@ -47,5 +48,5 @@ class Principal:
 
     def require(self, permission: Permission, org_id: uuid.UUID | None = None) -> None:
         if not self.can(permission, org_id):
-            where = " in this organisation" if org_id else ""
-            raise Forbidden(f"you lack the permission {permission.value!r}{where}")
+            key = "error.permission.in_org" if org_id else "error.permission"
+            raise Forbidden(key, code=permission.value, permission=Term.of("perm", permission))

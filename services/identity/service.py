@@ -14,7 +14,7 @@ from services.organisations.models import Organisation
 
 async def create_user(session: AsyncSession, data: UserCreate, *, platform_admin: bool = False) -> User:
     if await get_by_username(session, data.username):
-        raise Conflict(f"the username {data.username!r} is taken", field="username")
+        raise Conflict("error.username_taken", field="username", username=data.username)
     user = User(
         username=data.username,
         display_name=data.display_name,
@@ -59,7 +59,7 @@ async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal
     ).all()
     user = rows[0][0] if rows else None
     if user is None or not user.is_active:
-        raise Unauthorized("this account does not exist or is disabled")
+        raise Unauthorized("error.account.disabled")
     by_org: dict[uuid.UUID, tuple[Organisation, set[str]]] = {}
     for _, membership, org in rows:
         if membership is not None:
@@ -80,7 +80,7 @@ async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal
 async def describe(session: AsyncSession, principal: Principal) -> Me:
     user = await session.get(User, principal.user_id)
     if user is None:
-        raise NotFound("user not found")
+        raise NotFound("error.user.not_found")
     return Me(
         id=user.id,
         username=user.username,

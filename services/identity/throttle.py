@@ -41,7 +41,7 @@ async def sign_in(
     """The user whose built-in password this is; 401 when it is not, 429 once the limits are reached."""
     if "\x00" in username:
         # No account is called so, and PostgreSQL cannot even look a NUL up.
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("error.sign_in.wrong")
     account = username.strip().lower()[:150]
     async with transaction(sessions) as session:
         await _check_limits(session, account, address, limits)
@@ -50,7 +50,7 @@ async def sign_in(
     # argon2 takes tens of milliseconds of CPU; keep it off the event loop.
     ok = await asyncio.to_thread(verify_password, password, user.password_hash if user else None)
     if not ok or user is None or not user.is_active:
-        raise Unauthorized("wrong username or password")
+        raise Unauthorized("error.sign_in.wrong")
     async with transaction(sessions) as session:
         attempt = await session.get(LoginAttempt, attempt.id)
         attempt.succeeded = True
@@ -64,13 +64,9 @@ async def _check_limits(session: AsyncSession, account: str, address: str, limit
     # let an address go on guessing at the others.
     last_success = await _last_success(session, account, since)
     if await _failures(session, LoginAttempt.account == account, max(since, last_success)) >= limits.per_account:
-        raise TooManyAttempts(
-            f"too many failed sign-ins for this account: wait {limits.minutes} minutes and try again"
-        )
+        raise TooManyAttempts("error.sign_in.account_limit", minutes=limits.minutes)
     if await _failures(session, LoginAttempt.address == address, since) >= limits.per_address:
-        raise TooManyAttempts(
-            f"too many failed sign-ins from your address: wait {limits.minutes} minutes and try again"
-        )
+        raise TooManyAttempts("error.sign_in.address_limit", minutes=limits.minutes)
 
 
 async def _last_success(session: AsyncSession, account: str, since: datetime) -> datetime:

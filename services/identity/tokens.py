@@ -37,7 +37,7 @@ def verify_token(
     try:
         decoded = jwt.decode(token, key_set, algorithms=algorithms or [ALGORITHM, "RS256", "PS256"])
     except (JoseError, ValueError) as exc:
-        raise Unauthorized(f"invalid token: {exc}") from exc
+        raise Unauthorized("error.token.invalid", reason=str(exc)) from exc
     registry = JWTClaimsRegistry(
         leeway=leeway,
         iss={"essential": True, "value": issuer},
@@ -47,9 +47,9 @@ def verify_token(
     try:
         registry.validate(decoded.claims)
     except JoseError as exc:
-        raise Unauthorized(f"invalid token: {exc}") from exc
+        raise Unauthorized("error.token.invalid", reason=str(exc)) from exc
     if not _audience_matches(decoded.claims.get("aud"), audience):
-        raise Unauthorized("invalid token: wrong audience")
+        raise Unauthorized("error.token.audience")
     return decoded.claims
 
 

@@ -18,6 +18,5 @@ class AcknowledgeOverdue(DecisionForm):
 NOTIFICATION_FORMS = [
     TaskForm(
         kind="overdue_task", form=AcknowledgeOverdue, permission=Permission.ESCALATION_ACKNOWLEDGE,
-        title_zh="逾期任务处理", title_en="Deal with an overdue task",
     ),
 ]

@@ -161,7 +161,7 @@ async def mark_read(session: AsyncSession, principal: Principal, notification_id
     """Marking a notification read again keeps the time it was first read."""
     row = (await session.exec(readable(principal).where(Notification.id == notification_id))).first()
     if row is None:
-        raise NotFound("notification not found")
+        raise NotFound("error.notification.not_found")
     if row.read_at is None:
         row.read_at = utcnow()
         session.add(row)
@@ -180,7 +180,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         moment = datetime.fromisoformat(created)
         return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)), uuid.UUID(last_id)
     except (ValueError, TypeError, json.JSONDecodeError) as exc:
-        raise Invalid("cursor is not one this server gave out", field="cursor") from exc
+        raise Invalid("error.cursor", field="cursor") from exc
 
 
 async def unsent_mail(session: AsyncSession, ids: list[uuid.UUID]) -> list[tuple[Notification, User]]:

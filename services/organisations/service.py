@@ -10,7 +10,7 @@ from services.organisations.schemas import OrganisationCreate
 
 async def create_organisation(session: AsyncSession, data: OrganisationCreate) -> Organisation:
     if await get_by_code(session, data.code):
-        raise Conflict(f"an organisation with code {data.code!r} exists already", field="code")
+        raise Conflict("error.org.exists", field="code", code=data.code)
     org = Organisation(**data.model_dump())
     session.add(org)
     await session.flush()
@@ -24,7 +24,7 @@ async def get_by_code(session: AsyncSession, code: str) -> Organisation | None:
 async def get_organisation(session: AsyncSession, org_id: uuid.UUID) -> Organisation:
     org = await session.get(Organisation, org_id)
     if org is None:
-        raise NotFound("organisation not found")
+        raise NotFound("error.org.not_found")
     return org
 
 

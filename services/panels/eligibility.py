@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.errors import Invalid
+from services.words import Phrase
 from services.identity.models import Membership, User
 from services.identity.permissions import Role
 from services.organisations.models import Organisation
@@ -51,16 +52,16 @@ async def candidates(
     return found
 
 
-def problems_with(candidate: Candidate | None, user_id: uuid.UUID) -> list[str]:
+def problems_with(candidate: Candidate | None, user_id: uuid.UUID) -> list[Phrase]:
     if candidate is None:
-        return [f"{user_id} is no user here"]
+        return [Phrase("error.expert.no_user", {"user": str(user_id)})]
     if not candidate.user.is_active:
-        return [f"{candidate.label} has no active account"]
+        return [Phrase("error.expert.inactive", {"expert": candidate.label})]
     found = []
     if not candidate.expert_org_ids:
-        found.append(f"{candidate.label} holds the expert role in no organisation")
+        found.append(Phrase("error.expert.not_expert", {"expert": candidate.label}))
     for code in candidate.drafting_org_codes:
-        found.append(f"{candidate.label} belongs to {code}, a drafting organisation of this project")
+        found.append(Phrase("error.expert.drafting", {"expert": candidate.label, "org": code}))
     return found
 
 
@@ -71,12 +72,12 @@ async def check_panel(session: AsyncSession, project_id: uuid.UUID, expert_ids: 
     for user_id, times in Counter(expert_ids).items():
         if times > 1:
             who = found[user_id].label if user_id in found else str(user_id)
-            problems.append(f"{who} is named {times} times")
+            problems.append(Phrase("error.expert.twice", {"expert": who, "times": times}))
     distinct = len(set(expert_ids))
     if distinct < min_size:
-        problems.append(f"a panel needs at least {min_size} experts; {distinct} named")
+        problems.append(Phrase("error.panel.too_small", {"min": min_size, "count": distinct}))
     if problems:
-        raise Invalid("; ".join(problems), field="expert_ids")
+        raise Invalid("error.problems", field="expert_ids", problems=problems)
 
 
 async def check_replacement(session: AsyncSession, project_id: uuid.UUID, user_id: uuid.UUID,
@@ -85,6 +86,6 @@ async def check_replacement(session: AsyncSession, project_id: uuid.UUID, user_i
     found = await candidates(session, project_id, [user_id])
     problems = problems_with(found.get(user_id), user_id)
     if user_id in sat_before:
-        problems.append(f"{found[user_id].label} has sat on this panel already")
+        problems.append(Phrase("error.expert.sat_before", {"expert": found[user_id].label}))
     if problems:
-        raise Invalid("; ".join(problems), field="expert_id")
+        raise Invalid("error.problems", field="expert_id", problems=problems)

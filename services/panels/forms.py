@@ -102,24 +102,19 @@ async def _check_draft(session: AsyncSession, task: Task, form: SubmitRevisedDra
     """The draft must be one of the project's own, uploaded as its 报批稿 (approval draft)."""
     draft = await session.get(DraftVersion, form.draft_id)
     if draft is None or draft.project_id != task.project_id:
-        raise Invalid(f"draft {form.draft_id} is not a draft of this project", field="draft_id")
+        raise Invalid("error.draft.not_of_project", field="draft_id")
     if draft.label != DraftLabel.approval:
-        raise Invalid(
-            f"draft version {draft.version} is a {LABEL_ZH[draft.label]} ({draft.label}); the panel's "
-            f"revisions come back as a {LABEL_ZH[DraftLabel.approval]} ({DraftLabel.approval}) draft",
-            field="draft_id",
-        )
+        raise Invalid("error.draft.not_approval", field="draft_id", version=draft.version,
+                      label=f"{LABEL_ZH[draft.label]} ({draft.label})",
+                      wanted=f"{LABEL_ZH[DraftLabel.approval]} ({DraftLabel.approval})")
 
 
 PANEL_FORMS = [
-    TaskForm(kind="form_panel", form=FormPanel, permission=Permission.PANEL_FORM, precondition=_check_panel,
-             title_zh="组建专家组", title_en="Form the expert panel"),
-    TaskForm(kind="panel_opinion", form=PanelOpinion, permission=Permission.PANEL_OPINION,
-             title_zh="专家论证意见", title_en="Give your opinion as a panel expert"),
+    TaskForm(kind="form_panel", form=FormPanel, permission=Permission.PANEL_FORM, precondition=_check_panel),
+    TaskForm(kind="panel_opinion", form=PanelOpinion, permission=Permission.PANEL_OPINION),
     TaskForm(kind="replace_expert", form=ReplaceExpert, permission=Permission.PANEL_FORM,
-             precondition=_check_replacement, title_zh="更换专家", title_en="Replace an expert who left the panel"),
+             precondition=_check_replacement),
     TaskForm(kind="submit_revised_draft", form=SubmitRevisedDraft, permission=Permission.DRAFT_UPLOAD,
-             precondition=_check_draft, title_zh="提交报批稿", title_en="Submit the revised draft for approval"),
-    TaskForm(kind="check_revision", form=CheckRevision, permission=Permission.PANEL_FORM,
-             title_zh="审核修改稿", title_en="Check the revised draft"),
+             precondition=_check_draft),
+    TaskForm(kind="check_revision", form=CheckRevision, permission=Permission.PANEL_FORM),
 ]

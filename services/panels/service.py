@@ -30,7 +30,7 @@ def readable(principal: Principal) -> SelectOfScalar[Panel]:
 async def get_readable(session: AsyncSession, principal: Principal, panel_id: uuid.UUID) -> PanelPublic:
     panel = (await session.exec(readable(principal).where(Panel.id == panel_id))).first()
     if panel is None:
-        raise NotFound("panel not found")
+        raise NotFound("error.panel.not_found")
     return await to_public(session, panel)
 
 
@@ -143,7 +143,7 @@ async def conclude(session: AsyncSession, panel_id: uuid.UUID, result: str, tall
 async def _panel(session: AsyncSession, panel_id: uuid.UUID) -> Panel:
     panel = await session.get(Panel, panel_id)
     if panel is None:
-        raise NotFound("panel not found")
+        raise NotFound("error.panel.not_found")
     return panel
 
 

@@ -73,22 +73,18 @@ async def _hosts_can_pilot(session: AsyncSession, _task: Task, form: EnrolPilotS
 PILOT_FORMS = [
     TaskForm(
         kind="enrol_pilot_sites", form=EnrolPilotSites, permission=Permission.PILOT_ENROL,
-        title_zh="确定试点单位", title_en="Enrol the pilot sites", precondition=_hosts_can_pilot,
+        precondition=_hosts_can_pilot,
     ),
     TaskForm(
         kind="pilot_plan", form=SubmitPilotPlan, permission=Permission.PILOT_RUN,
-        title_zh="提交试点方案", title_en="Submit the pilot plan",
     ),
     TaskForm(
         kind="pilot_progress_report", form=SubmitProgressReport, permission=Permission.PILOT_RUN,
-        title_zh="提交试点进展报告", title_en="Submit the pilot progress report",
     ),
     TaskForm(
         kind="pilot_final_report", form=SubmitFinalReport, permission=Permission.PILOT_RUN,
-        title_zh="提交试点总结报告", title_en="Submit the pilot final report",
     ),
     TaskForm(
         kind="pilot_site_flagged", form=AcknowledgePilotFlag, permission=Permission.PILOT_ENROL,
-        title_zh="试点单位未按期报告", title_en="A pilot site missed its reports",
     ),
 ]

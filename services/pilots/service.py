@@ -10,6 +10,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from services.db import utcnow
 from services.errors import Invalid, NotFound
+from services.words import Phrase, Term
 from services.identity.models import Membership
 from services.identity.permissions import Role
 from services.identity.principal import Principal
@@ -35,7 +36,7 @@ def readable(principal: Principal) -> SelectOfScalar[PilotSite]:
 async def get_readable(session: AsyncSession, principal: Principal, site_id: uuid.UUID) -> PilotSite:
     site = (await session.exec(readable(principal).where(PilotSite.id == site_id))).first()
     if site is None:
-        raise NotFound("pilot site not found")
+        raise NotFound("error.pilot.not_found")
     return site
 
 
@@ -73,13 +74,13 @@ async def check_hosts(session: AsyncSession, org_ids: list[uuid.UUID]) -> None:
     for org_id in org_ids:
         org = orgs.get(org_id)
         if org is None:
-            problems.append(f"{org_id} is not an organisation")
+            problems.append(Phrase("error.pilot.not_org", {"org": str(org_id)}))
         elif org.kind not in HOST_KINDS:
-            problems.append(f"{org.code} is a {org.kind} organisation, not a district or an enterprise")
+            problems.append(Phrase("error.pilot.wrong_kind", {"org": org.code, "kind": Term.of("orgkind", org.kind)}))
         elif org_id not in with_leads:
-            problems.append(f"{org.code} has no pilot lead")
+            problems.append(Phrase("error.pilot.no_lead", {"org": org.code}))
     if problems:
-        raise Invalid("these organisations cannot host a pilot: " + "; ".join(problems), field="site_org_ids")
+        raise Invalid("error.pilot.hosts", field="site_org_ids", problems=problems)
 
 
 async def enrol_site(
@@ -98,7 +99,7 @@ async def enrol_site(
 async def _site(session: AsyncSession, site_id: uuid.UUID) -> PilotSite:
     site = await session.get(PilotSite, site_id)
     if site is None:
-        raise NotFound("pilot site not found")
+        raise NotFound("error.pilot.not_found")
     return site
 
 

@@ -10,6 +10,7 @@ from services.committees.models import Committee, CommitteeMember
 from services.committees.service import get_committee
 from services.db import utcnow
 from services.errors import Conflict, Forbidden, Invalid, NotFound
+from services.words import Term
 from services.idempotency import service as idempotency
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
@@ -56,7 +57,7 @@ async def readable_ids(session: AsyncSession, principal: Principal, ids: set[uui
 async def get_readable(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> StandardProject:
     project = (await session.exec(readable(principal).where(StandardProject.id == project_id))).first()
     if project is None:
-        raise NotFound("project not found")
+        raise NotFound("error.project.not_found")
     return project
 
 
@@ -103,7 +104,7 @@ async def update_project(
     project = await get_readable(session, principal, project_id)
     principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
     if project.status not in EDITABLE:
-        raise Conflict(f"a proposal can be edited while it is a draft or returned, not while {project.status}")
+        raise Conflict("error.project.not_editable", status=Term.of("status", project.status))
     changes = data.model_dump(exclude_unset=True, exclude={"co_drafting_org_ids"})
     for name, value in changes.items():
         setattr(project, name, value)
@@ -124,7 +125,7 @@ async def check_submittable(session: AsyncSession, principal: Principal, project
     project = await get_readable(session, principal, project_id)
     principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
     if project.status not in EDITABLE:
-        raise Conflict(f"only a draft or returned proposal can be submitted; this one is {project.status}")
+        raise Conflict("error.project.not_submittable", status=Term.of("status", project.status))
     return project
 
 
@@ -144,14 +145,14 @@ async def drafting_org_ids(session: AsyncSession, project_id: uuid.UUID) -> list
 def _lead_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     allowed = principal.orgs_with(Permission.PROJECT_PROPOSE)
     if not allowed:
-        raise Forbidden("you hold the proposer role in no organisation")
+        raise Forbidden("error.project.no_proposer_role")
     if requested is not None:
         if requested not in allowed:
-            raise Forbidden("you hold no proposer role in that organisation", field="lead_org_id")
+            raise Forbidden("error.project.not_proposer_in_org", field="lead_org_id")
         return requested
     if len(allowed) == 1:
         return next(iter(allowed))
-    raise Invalid("you propose for several organisations; name one in lead_org_id", field="lead_org_id")
+    raise Invalid("error.project.name_lead_org", field="lead_org_id")
 
 
 async def _existing_orgs(session: AsyncSession, org_ids: list[uuid.UUID], exclude: uuid.UUID) -> list[uuid.UUID]:
@@ -161,7 +162,7 @@ async def _existing_orgs(session: AsyncSession, org_ids: list[uuid.UUID], exclud
     found = set((await session.exec(select(Organisation.id).where(col(Organisation.id).in_(wanted)))).all())
     missing = [str(o) for o in wanted if o not in found]
     if missing:
-        raise Invalid(f"unknown co-drafting organisations: {', '.join(missing)}", field="co_drafting_org_ids")
+        raise Invalid("error.project.unknown_co_drafters", field="co_drafting_org_ids", orgs=", ".join(missing))
     return wanted
 
 

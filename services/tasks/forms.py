@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.identity.permissions import Permission
 from services.inputs import ClientInput
 from services.tasks.models import Task
+from services.words import say
 
 
 class DecisionForm(ClientInput):
@@ -53,26 +54,34 @@ class ResolveFailure(DecisionForm):
 
 
 class TaskForm(BaseModel):
-    """A kind of task: the decision form it takes, the permission needed to decide it, its title."""
+    """A kind of task: the decision form it takes, the permission needed to decide it, its title (in
+    the catalogues, services/words, as `kind.<kind>`)."""
 
     kind: str
     form: type[DecisionForm]
     permission: Permission
-    title_zh: str
-    title_en: str
     # Checked against the database before the decision goes to the workflow, e.g. "every comment
     # has a disposition"; raises a DomainError (409/422) to refuse it.
     precondition: Callable[[AsyncSession, Task, DecisionForm], Awaitable[None]] | None = None
+
+    def title(self, lang: str) -> str:
+        return say(lang, f"kind.{self.kind}")
+
+    @property
+    def title_zh(self) -> str:
+        return self.title("zh")
+
+    @property
+    def title_en(self) -> str:
+        return self.title("en")
 
 
 PROPOSAL_FORMS = [
     TaskForm(
         kind="screen_proposal", form=ScreenProposal, permission=Permission.PROJECT_SCREEN,
-        title_zh="立项初审", title_en="Screen the proposal",
     ),
     TaskForm(
         kind="revise_proposal", form=ReviseProposal, permission=Permission.PROJECT_PROPOSE,
-        title_zh="修改提案", title_en="Revise the proposal",
     ),
 ]
 
@@ -81,6 +90,5 @@ PROPOSAL_FORMS = [
 FAILURE_FORMS = [
     TaskForm(
         kind="resolve_failure", form=ResolveFailure, permission=Permission.ESCALATION_ACKNOWLEDGE,
-        title_zh="处理流程故障", title_en="Resolve a failed step",
     ),
 ]

@@ -8,6 +8,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from services.committees.service import committees_where_secretary
 from services.db import utcnow
 from services.errors import Conflict, Forbidden, NotFound
+from services.words import Term
 from services.identity.principal import Principal
 from services.tasks.forms import DecisionForm
 from services.tasks.holders import candidate_clause
@@ -37,7 +38,7 @@ async def get_readable(session: AsyncSession, principal: Principal, task_id: uui
     query = (await readable(session, principal)).where(Task.id == task_id)
     task = (await session.exec(query)).first()
     if task is None:
-        raise NotFound("task not found")
+        raise NotFound("error.task.not_found")
     return task
 
 
@@ -110,7 +111,7 @@ def check_may_act(principal: Principal, task: Task) -> None:
     if task.assignee_id == principal.user_id:
         return
     if not _is_candidate(principal, task):
-        raise Forbidden("this task is not offered to you")
+        raise Forbidden("error.task.not_offered")
     principal.require(form.permission, task.candidate_org_id)
 
 
@@ -125,8 +126,9 @@ async def claim(session: AsyncSession, principal: Principal, task_id: uuid.UUID)
         .values(assignee_id=principal.user_id, state=TaskState.claimed, claimed_at=utcnow())
     )
     if result.rowcount != 1:
-        raise Conflict(f"this task is {task.state} and cannot be claimed" if task.state not in ACTIVE_STATES
-                       else "someone else has claimed this task")
+        if task.state not in ACTIVE_STATES:
+            raise Conflict("error.task.not_claimable", state=Term.of("state", task.state))
+        raise Conflict("error.task.claimed_by_other")
     await session.refresh(task)
     return task
 
@@ -134,9 +136,9 @@ async def claim(session: AsyncSession, principal: Principal, task_id: uuid.UUID)
 async def unclaim(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
     task = await get_readable(session, principal, task_id)
     if task.state != TaskState.claimed or task.assignee_id != principal.user_id:
-        raise Conflict("only the person holding a claimed task can give it back")
+        raise Conflict("error.task.unclaim_not_holder")
     if task.candidate_org_id is None:
-        raise Conflict("this task was assigned to you by name and cannot be given back")
+        raise Conflict("error.task.unclaim_assigned")
     task.assignee_id, task.state, task.claimed_at = None, TaskState.open, None
     session.add(task)
     await session.flush()
@@ -150,11 +152,11 @@ def check_completion(principal: Principal, task: Task, decision: DecisionForm) -
     if task.state == TaskState.completed:
         if task.decision == decision.model_dump(mode="json") and task.completed_by_id == principal.user_id:
             return task
-        raise Conflict("this task has been completed already with another decision")
+        raise Conflict("error.task.decided_otherwise")
     if task.state not in ACTIVE_STATES:
-        raise Conflict(f"this task is {task.state}")
+        raise Conflict("error.task.state", state=Term.of("state", task.state))
     if task.state == TaskState.claimed and task.assignee_id != principal.user_id:
-        raise Conflict("someone else has claimed this task")
+        raise Conflict("error.task.claimed_by_other")
     check_may_act(principal, task)
     return None
 
@@ -169,5 +171,5 @@ async def find_open(session: AsyncSession, project_id: uuid.UUID, kind: str) -> 
 async def get_task(session: AsyncSession, task_id: uuid.UUID) -> Task:
     task = await session.get(Task, task_id)
     if task is None:
-        raise NotFound("task not found")
+        raise NotFound("error.task.not_found")
     return task

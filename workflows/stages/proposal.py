@@ -4,6 +4,7 @@ from temporalio import workflow
 
 from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
+from workflows.refusals import Refused
 
 SCREEN = frozenset({"accept", "return", "reject"})
 REVISE = frozenset({"resubmit", "withdraw"})
@@ -37,9 +38,7 @@ async def screen(wf: ProjectSteps) -> str:
 def check_return_limit(wf: ProjectSteps, kind: str, decision: TaskDecision) -> None:
     if kind == "screen_proposal" and decision.decision.get("decision") == "return" \
             and wf.returns >= wf.input.policy.max_returns:
-        raise ValueError(
-            f"this proposal has been returned {wf.returns} times, the most its policy allows; accept or reject it"
-        )
+        raise Refused("error.project.return_limit", returns=wf.returns)
 
 
 async def close(wf: ProjectSteps, decided: TaskDecision, status: str, action: str) -> None:

@@ -8,6 +8,7 @@ from temporalio import workflow
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
+from workflows.refusals import Refused
 from workflows.publication_models import NumberOutcome, PublicationOrder, PublisherRef
 
 with workflow.unsafe.imports_passed_through():
@@ -51,9 +52,9 @@ def check_decision(wf: ProjectSteps, kind: str, decision: TaskDecision) -> None:
         return
     given = decision.decision.get("external_number")
     if wf.input.policy.number_issued_outside and not given:
-        raise ValueError("this standard is published with the number issued outside: give external_number")
+        raise Refused("error.number.external_missing")
     if given and not wf.input.policy.number_issued_outside:
-        raise ValueError("this standard's number is issued on approval; leave external_number out")
+        raise Refused("error.number.not_external")
 
 
 def _approval_task(wf: ProjectSteps, publisher: PublisherRef, refused: str = "") -> TaskSpec:

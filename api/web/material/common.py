@@ -113,5 +113,5 @@ async def proposal_facts(
 async def readable_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID | None) -> StandardProject:
     """The task's project; NotFound (the page then says the material is not open to the reader)."""
     if project_id is None:
-        raise NotFound("this task concerns no project")
+        raise NotFound("error.task.no_project")
     return await projects.get_readable(session, principal, project_id)
