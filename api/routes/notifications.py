@@ -15,8 +15,10 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], respo
 async def list_notifications(
     session: SessionDep, principal: PrincipalDep, flt: Annotated[NotificationFilter, Query()]
 ) -> NotificationPage:
-    """Your notifications, newest first: tasks opened for you, reminders of coming deadlines, and
-    escalations of missed ones.
+    """Your notifications, newest first: tasks opened for you, reminders of coming deadlines,
+    escalations of missed ones, and outcomes of your projects (screening, ballot with its tally, expert
+    panel, publication with the number, evaluation, review). Bodies are in the language you chose
+    (Chinese until you choose), times in the deployment's zone, links to pages.
 
     `unread=true` shows only those not yet read, `project_id` those of one project; page with `limit`
     and the `next_cursor` you were given. `unread` in the answer counts all your unread notifications.
