@@ -29,9 +29,10 @@ class People:
             response = await self.http.post("/api/v1/auth/token",
                                             data={"username": username, "password": DEMO_PASSWORD})
             assert response.status_code == 200, response.text
-            self.headers[username] = {"Authorization": f"Bearer {response.json()['access_token']}"}
-            me = await self.http.get("/api/v1/me", headers=self.headers[username])
-            self.ids[username] = me.json()["id"]
+            headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+            me = await self.http.get("/api/v1/me", headers=headers)
+            # both at once: a journey running beside this one finds the user whole or not at all
+            self.ids[username], self.headers[username] = me.json()["id"], headers
         return self.headers[username]
 
     async def id(self, username: str) -> str:

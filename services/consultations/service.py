@@ -19,6 +19,7 @@ from services.identity.principal import Principal
 from services.organisations.models import Organisation
 from services.projects import service as projects
 from services.projects.models import StandardProject
+from services.tasks.holders import holds_task_of
 
 
 async def open_consultation(
@@ -148,9 +149,11 @@ async def _next_number(session: AsyncSession, consultation_id: uuid.UUID) -> int
 
 
 async def sees_all_comments(session: AsyncSession, principal: Principal, project: StandardProject) -> bool:
-    """The drafting organisations and the project's committee see every comment; others see their own
-    organisations' comments."""
+    """The drafting organisations, the project's committee and the holders of its tasks (an approver
+    reads the disposition table) see every comment; others see their own organisations' comments."""
     if principal.is_platform_admin or principal.org_ids & set(await projects.drafting_org_ids(session, project.id)):
+        return True
+    if await holds_task_of(session, principal, project.id):
         return True
     committee = await session.get(Committee, project.committee_id)
     if committee is not None and committee.org_id in principal.org_ids:

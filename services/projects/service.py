@@ -18,13 +18,15 @@ from services.organisations.models import Organisation
 from services.panels.models import Panel, PanelMember
 from services.projects.models import ProjectOrganisation, ProjectStatus, Stage, StandardProject
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+from services.tasks.holders import task_holder_projects
 
 EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
 
 
 def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
     """Projects this principal may see: its organisations' own, those submitted to committees it
-    hosts or serves on, those it reviews on an expert panel, and those under public consultation.
+    hosts or serves on, those it reviews on an expert panel, those under public consultation, and
+    those where it holds, completed or is a candidate for a task (whoever must act may see).
     A published standard's public face is the catalogue; its working papers stay with those who made it."""
     if principal.is_platform_admin:
         return select(StandardProject)
@@ -42,6 +44,7 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
             col(StandardProject.committee_id).in_(serving) & (StandardProject.status != ProjectStatus.draft),
             (StandardProject.stage == Stage.public_consultation) & (StandardProject.status == ProjectStatus.active),
             col(StandardProject.id).in_(reviewing),
+            col(StandardProject.id).in_(task_holder_projects(principal)),
         )
     )
 

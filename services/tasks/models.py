@@ -27,6 +27,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_candidate_inbox", "candidate_org_id", "candidate_role", "state", "due_at"),
         Index("ix_task_assignee_inbox", "assignee_id", "state", "due_at"),
         Index("ix_task_committee_state", "committee_id", "state"),
+        # whoever completed a task may still read its project (services/tasks/holders.py)
+        Index("ix_task_completer", "completed_by_id", "project_id"),
     )
 
     id: uuid.UUID = Field(primary_key=True)

@@ -11,11 +11,18 @@ from tests.services.draft_samples import pdf
 EVERYONE = frozenset({"anonymous", "proposer", "secretary", "member", "expert", "approver", "pilot_lead",
                       "coordinator", "evaluator", "org_admin", "outsider", "platform_admin"})
 SIGNED_IN = EVERYONE - {"anonymous"}
-# who may read the project: its lead, the committee's host organisation and members, its panel's
-# experts, and the platform admin
+# who may read a project whatever its tasks: its lead, the committee's host organisation and members,
+# its panel's experts, and the platform admin
 READERS = frozenset({"proposer", "secretary", "member", "expert", "platform_admin"})
 PUDONG_USERS = frozenset({"pilot_lead", "org_admin"})  # the district hosting a pilot site
 SHEITC_USERS = frozenset({"coordinator", "evaluator"})
+# Whoever must act may see. The group standard: PUDONG's pilot lead (the pilot plan offered to the
+# site's pilot leads), SHEITC's coordinator (asked by PUDONG about the pilot) and PUDONG's coordinator
+# (whose request was answered). Not the bureau's approver nor SHEITC's evaluator: no task of theirs.
+GROUP_READERS = READERS | PUDONG_USERS | {"coordinator"}
+# The local standard: the bureau's approver who approved it and SHEITC's evaluator it is offered to;
+# not PUDONG's pilot lead (DFCLOUD pilots it) nor SHEITC's coordinator (same body, another role).
+LOCAL_READERS = READERS | {"approver", "evaluator"}
 
 
 @dataclass(frozen=True)
@@ -64,33 +71,42 @@ API = [
     Row("GET", "/api/v1/projects", SIGNED_IN),
     Row("POST", "/api/v1/projects", frozenset({"proposer", "outsider"}),
         json=lambda w: {**w["proposal"], "title_en": f"Matrix {uuid.uuid4().hex[:6]}"}),
-    Row("GET", "/api/v1/projects/{project}", READERS),
+    Row("GET", "/api/v1/projects/{project}", GROUP_READERS),
     Row("PATCH", "/api/v1/projects/{draft_project}", frozenset({"proposer"}), json=lambda w: {"scope": "Edited."}),
     Row("POST", "/api/v1/projects/{submittable_project}/submit", frozenset({"proposer"})),
-    Row("GET", "/api/v1/projects/{project}/audit", READERS),
-    Row("GET", "/api/v1/projects/{project}/timeline", READERS),
-    Row("GET", "/api/v1/projects/{project}/ballots", READERS),
-    Row("GET", "/api/v1/projects/{project}/panels", READERS),
-    Row("GET", "/api/v1/projects/{project}/pilots", READERS | PUDONG_USERS),
-    Row("GET", "/api/v1/projects/{project}/evaluations", READERS),
-    Row("GET", "/api/v1/projects/{project}/drafts", READERS),
+    Row("GET", "/api/v1/projects/{project}/audit", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/timeline", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/ballots", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/panels", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/pilots", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/evaluations", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/drafts", GROUP_READERS),
     Row("POST", "/api/v1/projects/{project}/drafts", frozenset({"proposer"}), files=True),
-    Row("GET", "/api/v1/projects/{project}/consultation", READERS),
-    Row("GET", "/api/v1/projects/{project}/comments", READERS),
-    Row("POST", "/api/v1/projects/{project}/comments", READERS - {"platform_admin"},  # no organisation to speak for
+    Row("GET", "/api/v1/projects/{project}/consultation", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/comments", GROUP_READERS),
+    Row("POST", "/api/v1/projects/{project}/comments", GROUP_READERS - {"platform_admin"},  # no organisation
         json=lambda w: {"clause": "1", "comment": "Late comment.", "proposed_change": ""}),
-    Row("GET", "/api/v1/projects/{project}/dispositions.csv", frozenset({"proposer", "secretary", "member",
-                                                                         "platform_admin"})),
-    Row("GET", "/api/v1/projects/{project}/dispositions.xlsx", frozenset({"proposer", "secretary", "member",
-                                                                          "platform_admin"})),
+    # every comment, with its disposition: for the drafting organisations, the committee and the task holders
+    Row("GET", "/api/v1/projects/{project}/dispositions.csv", GROUP_READERS),
+    Row("GET", "/api/v1/projects/{project}/dispositions.xlsx", GROUP_READERS),
     Row("PUT", "/api/v1/comments/{comment}/disposition", frozenset({"proposer"}),
         json=lambda w: {"disposition": "accepted", "reason": ""}),
-    Row("GET", "/api/v1/drafts/{draft}", READERS),
-    Row("GET", "/api/v1/drafts/{draft}/file", READERS),
+    Row("GET", "/api/v1/drafts/{draft}", GROUP_READERS),
+    Row("GET", "/api/v1/drafts/{draft}/file", GROUP_READERS),
     Row("GET", "/api/v1/drafts/{discussion_draft}", frozenset({"proposer", "platform_admin"})),
-    Row("GET", "/api/v1/ballots/{ballot}", READERS),
-    Row("GET", "/api/v1/panels/{panel}", READERS),
-    Row("GET", "/api/v1/pilots/{pilot}", READERS | PUDONG_USERS),
+    Row("GET", "/api/v1/ballots/{ballot}", GROUP_READERS),
+    Row("GET", "/api/v1/panels/{panel}", GROUP_READERS),
+    Row("GET", "/api/v1/pilots/{pilot}", GROUP_READERS),
+    *(Row("GET", path, LOCAL_READERS) for path in (
+        "/api/v1/projects/{local_project}", "/api/v1/projects/{local_project}/audit",
+        "/api/v1/projects/{local_project}/timeline", "/api/v1/projects/{local_project}/ballots",
+        "/api/v1/projects/{local_project}/panels", "/api/v1/projects/{local_project}/pilots",
+        "/api/v1/projects/{local_project}/evaluations", "/api/v1/projects/{local_project}/drafts",
+        "/api/v1/projects/{local_project}/consultation", "/api/v1/projects/{local_project}/comments",
+        "/api/v1/projects/{local_project}/dispositions.csv", "/api/v1/projects/{local_project}/dispositions.xlsx",
+        "/api/v1/drafts/{local_draft}", "/api/v1/drafts/{local_draft}/file", "/api/v1/ballots/{local_ballot}",
+        "/api/v1/panels/{local_panel}", "/api/v1/pilots/{local_pilot}",
+    )),
     Row("GET", "/api/v1/coordination-requests", SIGNED_IN),
     Row("POST", "/api/v1/coordination-requests", frozenset({"coordinator", "org_admin"}),
         json=lambda w: {"to_org_id": w["xuhui"], "subject": "核对试点名单", "body": "请确认。",
@@ -99,6 +115,7 @@ API = [
     Row("GET", "/api/v1/notifications", SIGNED_IN),
     Row("POST", "/api/v1/notifications/{notification}/read", frozenset({"proposer"})),
     Row("GET", "/api/v1/tasks", SIGNED_IN),
+    Row("GET", "/api/v1/tasks/summary", SIGNED_IN),
     Row("GET", "/api/v1/tasks/{task}", frozenset({"coordinator"})),
     Row("POST", "/api/v1/tasks/{task}/claim", frozenset({"coordinator"})),
     Row("POST", "/api/v1/tasks/{task}/unclaim", frozenset({"coordinator"})),
@@ -128,13 +145,15 @@ PAGES = [
     Row("GET", "/projects", SIGNED_IN),
     Row("GET", "/projects/new", frozenset({"proposer", "outsider"})),
     Row("POST", "/projects/new", frozenset({"proposer", "outsider"}), form={"title_zh": ""}),
-    Row("GET", "/projects/{project}", READERS),
+    Row("GET", "/projects/{project}", GROUP_READERS),
+    Row("GET", "/projects/{local_project}", LOCAL_READERS),
     Row("GET", "/projects/{draft_project}/edit", frozenset({"proposer"})),
     Row("POST", "/projects/{draft_project}/edit", frozenset({"proposer"}), form={"scope": ""}),
     Row("POST", "/projects/{submittable_project}/submit", frozenset({"proposer"})),
     Row("POST", "/projects/{project}/drafts", frozenset({"proposer"}), files=True),
     # a platform admin belongs to no organisation to comment for
-    Row("POST", "/projects/{project}/comments", READERS - {"platform_admin"}, form={"clause": "1", "comment": "Late."}),
+    Row("POST", "/projects/{project}/comments", GROUP_READERS - {"platform_admin"},
+        form={"clause": "1", "comment": "Late."}),
     Row("POST", "/comments/{comment}/disposition", frozenset({"proposer"}),
         form={"disposition": "accepted", "reason": ""}),
     Row("GET", "/catalogue", EVERYONE),

@@ -2,9 +2,20 @@
 another organisation gets 404 — never a hint that the object exists — on read and on write, and
 request bodies cannot carry fields the client may not set."""
 
+import uuid
+
+import httpx
 import pytest
 
+from services.db import transaction
+from services.demo import DEMO_PASSWORD
+from services.identity.permissions import Role
+from services.identity.schemas import UserCreate
+from services.identity.service import create_user, grant_role
+from services.organisations.schemas import OrganisationCreate
+from services.organisations.service import create_organisation
 from tests.api.access.matrix import upload_files
+from tests.api.test_pages import sign_in
 from tests.helpers import PROPOSAL, inbox
 
 pytestmark = pytest.mark.timeout(600)
@@ -103,3 +114,87 @@ async def test_extra_fields_are_refused(world_stack, method, path, body, field):
     response = await stack.http.request(method, _url(path, world), json=body(world.ids, committee), headers=headers)
     assert response.status_code == 422, response.text
     assert [e["loc"][-1] for e in response.json()["detail"] if e["type"] == "extra_forbidden"] == [field]
+
+
+# What a task holder reads of the project: its record, its drafts and the file, ballots, panels,
+# pilot sites, evaluations, every comment with the disposition table, and the project page.
+HOLDER_READS = ["/api/v1/projects/{p}", "/api/v1/projects/{p}/audit", "/api/v1/projects/{p}/drafts",
+                "/api/v1/drafts/{d}/file", "/api/v1/projects/{p}/ballots", "/api/v1/projects/{p}/panels",
+                "/api/v1/projects/{p}/pilots", "/api/v1/projects/{p}/evaluations", "/api/v1/projects/{p}/comments",
+                "/api/v1/projects/{p}/dispositions.csv", "/projects/{p}"]
+PROJECTS = {"group": ("project", "draft"), "local": ("local_project", "local_draft")}
+
+HOLDERS = {
+    "the approver at the bureau, who approved the local standard": ("huang.lan", "local"),
+    "a committee member who voted": ("chen.jie", "group"),
+    "an expert on the panel": ("wu.qiang", "group"),
+    "a district's pilot lead, offered the pilot plan": ("lin.tao", "group"),
+    "an enterprise's pilot lead, who reported": ("hu.bin", "local"),
+    "the evaluator offered the evaluation": ("liang.hong", "local"),
+    "the agency asked to coordinate": ("luo.ming", "group"),
+}
+# the same kind of organisation and the same role, but no task of this project
+DEMO_BYSTANDERS = {
+    "the bureau's approver, on the group standard": ("huang.lan", "group"),
+    "the evaluator, on the group standard": ("liang.hong", "group"),
+    "another district's pilot lead": ("xu.qing", "group"),
+    "a pilot lead whose site pilots the other standard": ("lin.tao", "local"),
+    "a coordinator of the evaluating body": ("luo.ming", "local"),
+}
+NEW_BYSTANDERS = {
+    "another government body's approver": ("government", Role.approver, "local"),
+    "another government body's evaluator": ("government", Role.evaluator, "local"),
+    "another government body's coordinator": ("government", Role.coordinator, "group"),
+    "another enterprise's pilot lead": ("enterprise", Role.pilot_lead, "local"),
+    "another association's committee member": ("industry", Role.committee_member, "group"),
+    "another university's expert": ("academia", Role.expert, "group"),
+}
+
+
+async def _reads(stack, world, username: str, project: str) -> dict[str, int]:
+    """The status of each of HOLDER_READS for this user: the API with a token, the page signed in."""
+    project_key, draft_key = PROJECTS[project]
+    headers = await stack.login(username)
+    browser = httpx.AsyncClient(transport=stack.http._transport, base_url="http://testserver")
+    statuses = {}
+    try:
+        await sign_in(browser, username, "zh")
+        for path in HOLDER_READS:
+            url = path.format(p=world[project_key], d=world[draft_key])
+            client, kwargs = (browser, {}) if url.startswith("/projects") else (stack.http, {"headers": headers})
+            statuses[path] = (await client.get(url, **kwargs)).status_code
+    finally:
+        await browser.aclose()
+    return statuses
+
+
+@pytest.mark.parametrize("holder", sorted(HOLDERS))
+async def test_whoever_holds_a_task_of_the_project_reads_it_and_its_documents(world_stack, holder):
+    stack, world = world_stack
+    username, project = HOLDERS[holder]
+    statuses = await _reads(stack, world, username, project)
+    assert statuses == {path: 200 for path in HOLDER_READS}
+
+
+@pytest.mark.parametrize("bystander", sorted(DEMO_BYSTANDERS) + sorted(NEW_BYSTANDERS))
+async def test_a_bystander_of_the_same_kind_and_role_does_not(world_stack, sessions, bystander):
+    stack, world = world_stack
+    if bystander in DEMO_BYSTANDERS:
+        username, project = DEMO_BYSTANDERS[bystander]
+    else:
+        kind, role, project = NEW_BYSTANDERS[bystander]
+        username = await _member_of_a_new_organisation(sessions, kind, role)
+    statuses = await _reads(stack, world, username, project)
+    assert statuses == {path: 404 for path in HOLDER_READS}
+
+
+async def _member_of_a_new_organisation(sessions, kind: str, role: Role) -> str:
+    # "Z…" sorts after SHEITC: the evaluations still go to SHEITC's evaluators
+    code = f"ZB{uuid.uuid4().hex[:6].upper()}"
+    async with transaction(sessions) as session:
+        org = await create_organisation(session, OrganisationCreate(
+            code=code, name_zh="旁观单位", name_en="A bystander", kind=kind))
+        user = await create_user(session, UserCreate(username=f"bystander.{code.lower()}", display_name="旁观者",
+                                                     password=DEMO_PASSWORD))
+        await grant_role(session, user.id, org.id, role)
+    return f"bystander.{code.lower()}"
