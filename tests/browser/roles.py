@@ -18,6 +18,7 @@ from services.demo import DEMO_PASSWORD
 from tests.browser.conftest import ARTIFACTS, ServedApp
 
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+README_SHOT = {"width": 1280, "height": 1000}
 # Links that lead away from the material rather than to it: the way back, the other language, the page itself.
 NOT_MATERIAL = re.compile(r"^(/inbox|/tasks/[0-9a-f-]+$|\?lang=|#|/account|/login|/logout)")
 # What a page must never show a person: a Python repr or dict dump, an internal field name, an id.
@@ -81,6 +82,12 @@ class Journey:
             await page.screenshot(path=ARTIFACTS / f"{stem}-{size['width']}.png", full_page=True)
         await page.set_viewport_size(WIDE)
 
+    async def readme_shot(self, page: Page, name: str) -> None:
+        """The top of the page at 1280 px, small enough for README's screenshots (docs/screenshots)."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        if self.served.database == "sqlite":
+            await page.screenshot(path=ARTIFACTS / f"readme-{name}.png", clip={"x": 0, "y": 0, **README_SHOT})
+
 
 @dataclass
 class Person:
@@ -109,6 +116,16 @@ class Person:
         await self.journey.fits(self.page, where)
         return self.page
 
+    async def visit_until(self, path: str, selector: str, where: str, seconds: float = 30) -> Page:
+        """The page, once it shows what the selector finds (what a workflow's step is about to put there)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            page = await self.visit(path, where)
+            if await page.locator(selector).count():
+                return page
+            assert asyncio.get_running_loop().time() < deadline, f"{where} never showed {selector}"
+            await asyncio.sleep(0.3)
+
     async def open_task(self, project_id: str, kind: str, seconds: float = 60) -> str:
         """Finds the task in the inbox filtered by the project, once its workflow has opened it, and
         opens it through the link in its row; answers the task's path."""
@@ -124,7 +141,8 @@ class Person:
         await self.journey.fits(page, f"{self.username}'s inbox")
         async with page.expect_response(lambda r: "/tasks/" in r.url and r.request.method == "GET") as opened:
             await row.first.locator("a[href^='/tasks/']").first.click()
-        assert (await opened.value).status == 200, f"{self.username}'s {kind} task page answered {(await opened.value).status}"
+        status = (await opened.value).status
+        assert status == 200, f"{self.username}'s {kind} task page answered {status}"
         await self.journey.fits(page, f"{self.username}'s {kind} task page")
         path = page.url.removeprefix(self.journey.served.base_url)
         if path not in self.journey.shot_tasks:
@@ -207,7 +225,8 @@ async def option_values(select: Locator, *words: str) -> list[str]:
     """The values of a select's options whose text holds each of the words, in the words' order."""
     options = await select.locator("option").evaluate_all("os => os.map(o => [o.value, o.textContent])")
     chosen = [next((v for v, text in options if w in text), None) for w in words]
-    assert None not in chosen, f"no option for {[w for w, v in zip(words, chosen, strict=True) if v is None]}: {options}"
+    missing = [w for w, v in zip(words, chosen, strict=True) if v is None]
+    assert not missing, f"no option for {missing} among {options}"
     return chosen
 
 

@@ -132,6 +132,8 @@ async def ballot(journey: Journey, pid: str) -> None:
     """Four members approve, one disapproves: 5 of 5 voted, 4 of 5 approve, 1 of 5 disapproves → passed."""
     for username, locale in MEMBERS.items():
         member = await journey.person(username, locale)
+        if username == "chen.jie":
+            await journey.readme_shot(await member.visit("/inbox", "chen.jie's inbox"), "inbox")
         material, _ = await read_task(member, pid, "ballot_vote")
         shows(member, "ballot_vote", SCOPE, material)
         shows(member, "ballot_vote", RULE[locale], material)
@@ -166,7 +168,7 @@ async def drafting_and_consultation(journey: Journey, proposer: Person, pid: str
     await submit_draft(proposer, pid, "submit_consultation_draft", "v1")
 
     commenter = await journey.person("zhang.min", "zh-CN")
-    page = await commenter.visit(f"/projects/{pid}", "the project page in consultation")
+    page = await commenter.visit_until(f"/projects/{pid}", "form.comment-form", "the project page in consultation")
     form = page.locator("form.comment-form")
     await form.locator("input[name=clause]").fill("5.1")
     await form.locator("textarea[name=comment]").fill(COMMENT)
@@ -233,6 +235,7 @@ async def approval(journey: Journey, pid: str) -> None:
     disposition table, and the ballot's and the panel's results, then approves: a DB31/T number."""
     approver = await journey.person("huang.lan", "zh-CN")
     material, followed = await read_task(approver, pid, "approve_publication")
+    await journey.readme_shot(approver.page, "task")
     a_link_shows(approver, "approve_publication", "TLS 1.2 及以上版本", followed)
     a_link_shows(approver, "approve_publication", COMMENT, followed)
     shows(approver, "approve_publication", "采纳", material)
@@ -333,6 +336,8 @@ async def the_record(journey: Journey, secretary: Person, pid: str) -> None:
     for person, locale in ((secretary, "zh-CN"), (await journey.person("li.wei", "en-GB"), "en-GB")):
         page = await person.visit(f"/projects/{pid}", f"the project page for {person.username}")
         await journey.screenshots(page, f"project-{person.username}")
+        if locale == "en-GB":
+            await journey.readme_shot(page, "project")
         record = await page.locator("main").inner_text()
         where = f"the project page for {person.username}"
         for words in ("DB31/T", TALLY[locale], "王芳", "黄岚", "v1", "v2", "120"):
