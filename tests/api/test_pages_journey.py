@@ -164,8 +164,9 @@ async def pilot_and_evaluation(http: httpx.AsyncClient, pid: str) -> None:
     await sign_in(http, "lin.tao", "zh")
     plan_id = await task_on(http, pid, "pilot_plan")
     inbox = await http.get("/inbox?kind=pilot_plan")
-    assert f'<a href="/catalogue/{pid}">{number} 城市数字化转型 一网通办接口规范</a>' in inbox.text, \
-        "a pilot lead outside the working group reaches the standard through the catalogue"
+    assert f'<a href="/projects/{pid}">城市数字化转型 一网通办接口规范</a>' in inbox.text, \
+        "a pilot lead offered the pilot plan reads the project"
+    assert (await http.get(f"/projects/{pid}")).status_code == 200
     await decide(http, plan_id, decision="submit", plan="陆家嘴街道先行试点。", start_date=date.today().isoformat())
     await report_until_final(http, pid)
 
