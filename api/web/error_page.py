@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 from api.web.decision_form import describer, problems_from_pydantic
 from api.web.i18n import language
 from api.web.page_text import Translator
-from api.web.pages_common import optional_principal, page
+from api.web.pages_common import page, reader
 
 MACHINE_PATHS = ("/api/", "/docs", "/redoc", "/openapi.json", "/static/", "/.well-known/", "/healthz", "/readyz")
 
@@ -18,8 +18,7 @@ def is_page(request: Request) -> bool:
 
 async def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
                      signed_out: bool = False) -> HTMLResponse:
-    principal = await optional_principal(request)
-    response = page(request, "error.html", principal, status_code=status, message=message, status=status,
+    response = page(request, "error.html", await reader(request), status_code=status, message=message, status=status,
                     signed_out=signed_out)
     response.headers.update(headers or {})
     return response

@@ -47,7 +47,7 @@ class PageRoute(APIRoute):
                     return RedirectResponse(f"/login?next={quote(_here(request), safe='/')}", status_code=303)
                 return refusal(request, exc)
             except DomainError as exc:
-                return refusal(request, exc)
+                return refusal(request, exc, await reader(request))
 
         return page_handler
 
@@ -74,6 +74,15 @@ async def optional_principal(request: Request) -> Principal | None:
     try:
         return await request.app.state.authenticator.principal(request, None)
     except Unauthorized:
+        return None
+
+
+async def reader(request: Request) -> Principal | None:
+    """Who is signed in, for the navigation of a page that shows an error: None as well when the
+    request itself is refused (a form posted without its CSRF token)."""
+    try:
+        return await optional_principal(request)
+    except DomainError:
         return None
 
 
