@@ -1,5 +1,6 @@
-"""One project's page: its fields, stage and timeline, its drafts with the working group's upload
-form, its consultation comments with the comment form (while open) and the disposition forms (once
+"""One project's page, its record: its fields, the pipeline drawn as a timeline, its ballots with
+their tallies, panels, pilot sites and evaluations, every event with who acted, its drafts with the
+working group's upload form, its consultation comments with the comment form (while open) and the disposition forms (once
 closed), your tasks on it, and the edit and submit buttons while it is a draft or returned."""
 
 import uuid
@@ -17,12 +18,14 @@ from api.web.decision_form import Problem, describer, problems_from_pydantic, su
 from api.web.i18n import language
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, page, request_key, typed
+from api.web.record_sections import project_record_sections
+from api.web.timeline_svg import draw
 from services.committees.service import get_committee
 from services.consultations import dispositions
 from services.consultations import service as consultations
 from services.consultations.models import ConsultationStatus, Disposition
 from services.consultations.schemas import CommentCreate, ConsultationPublic, DispositionSet
-from services.dashboard.timeline import project_timeline
+from services.dashboard.timeline import project_record
 from services.drafts import service as drafts
 from services.drafts.models import DraftLabel
 from services.drafts.schemas import DraftUpload
@@ -132,15 +135,19 @@ async def _project_view(
     consultation = await _consultation(session, principal, project_id)
     closed_for_drafts = project.status in drafts.CLOSED
     t = Translator(language(request))
+    orgs = {o.id: o for o in await list_organisations(session)}
+    versions = await drafts.list_drafts(session, principal, project_id)
+    comments = await consultations.list_comments(session, principal, project_id) if consultation else []
+    trail = await project_record(session, principal, project_id)
+    record = await project_record_sections(session, principal, project, trail, versions, orgs, comments,
+                                           request.app.state.settings.policy_overrides, t)
     return page(
         request, "project.html", principal, status_code=refused.status if refused else 200,
         project=await projects.to_public(session, project),
-        committee=await get_committee(session, project.committee_id),
-        orgs={o.id: o for o in await list_organisations(session)},
-        timeline=await project_timeline(session, principal, project_id),
-        drafts=await drafts.list_drafts(session, principal, project_id), draft_labels=list(DraftLabel),
-        consultation=consultation,
-        comments=await consultations.list_comments(session, principal, project_id) if consultation else [],
+        committee=await get_committee(session, project.committee_id), orgs=orgs,
+        timeline=trail.timeline, drawing=draw(trail.timeline, t), record=record,
+        uploaders={str(e.actor.user_id): e.actor.display_name for e in trail.events if e.actor},
+        drafts=versions, draft_labels=list(DraftLabel), consultation=consultation, comments=comments,
         my_tasks=(await tasks.list_tasks(session, principal, TaskFilter(project_id=project_id, limit=50))).items,
         may_edit=project.status in EDITABLE and principal.can(Permission.PROJECT_PROPOSE, project.lead_org_id),
         may_upload=not closed_for_drafts and _in_working_group(principal, drafting, Permission.DRAFT_UPLOAD),

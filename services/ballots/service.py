@@ -118,3 +118,12 @@ async def recusals(session: AsyncSession, ballot_id: uuid.UUID) -> list[VotePubl
     if ballot is None:
         raise NotFound("error.ballot.not_found")
     return [vote for vote in await _votes(session, ballot) if vote.decision == "recuse"]
+
+
+async def closed_votes(session: AsyncSession, ballot_id: uuid.UUID) -> list[VotePublic]:
+    """Every member's vote once the ballot has closed, for every reader of its project: a committee's
+    ballot is an open record then. While it is open nobody but the secretaries sees how anyone voted."""
+    ballot = await session.get(Ballot, ballot_id)
+    if ballot is None or ballot.closed_at is None:
+        return []
+    return await _votes(session, ballot)

@@ -6,10 +6,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.audit import service as audit
 from services.audit.models import AuditEvent
+from services.dashboard.actors import actors_of
 from services.dashboard.labels import STAGE_LABELS
-from services.dashboard.schemas import StagePeriod, Timeline, TimelineEvent
+from services.dashboard.schemas import (
+    Actor, ProjectRecord, RecordEvent, StagePeriod, StageReturn, Timeline, TimelineEnd, TimelineEvent,
+)
 from services.identity.principal import Principal
-from services.projects.models import Stage
+from services.projects.models import ProjectStatus, Stage, StandardProject
 from services.projects.service import get_readable
 
 # The events that move a project into a stage: each stage module records one when it begins. A step
@@ -41,14 +44,44 @@ KEY_EVENTS = frozenset({
 })
 
 
+# The events that end a project before the pipeline's end.
+ENDED_BY = frozenset({"proposal.rejected", "project.ballot_failed", "project.withdrawn", "standard.withdrawn"})
+PIPELINE = list(Stage)
+
+
 async def project_timeline(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> Timeline:
+    return (await project_record(session, principal, project_id)).timeline
+
+
+async def project_record(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> ProjectRecord:
+    """Every event of the project's audit trail with who acted, and its timeline; 404 if the
+    principal may not read the project."""
     project = await get_readable(session, principal, project_id)
     events = await audit.events_for_project(session, project_id)
-    return Timeline(
-        project_id=project.id, stage=project.stage, status=project.status,
-        stages=stage_periods(events, Stage(project.stage)),
-        events=[_public(e) for e in events if e.action in KEY_EVENTS],
+    actors = await actors_of(session, project, events)
+    periods = stage_periods(events, Stage(project.stage))
+    timeline = Timeline(
+        project_id=project.id, stage=project.stage, status=project.status, stages=periods,
+        events=[_public(e, actors.get(e.id)) for e in events if e.action in KEY_EVENTS],
+        returns=stage_returns(periods), ended=_ended(project, events),
     )
+    return ProjectRecord(timeline=timeline, events=[_record(e, actors.get(e.id)) for e in events])
+
+
+def stage_returns(periods: list[StagePeriod]) -> list[StageReturn]:
+    """Each way back to an earlier stage the project took, with how many times it took it."""
+    counts: dict[tuple[Stage, Stage], int] = {}
+    for before, after in zip(periods, periods[1:]):
+        if PIPELINE.index(after.stage) < PIPELINE.index(before.stage):
+            counts[(before.stage, after.stage)] = counts.get((before.stage, after.stage), 0) + 1
+    return [StageReturn(from_stage=f, to_stage=t, count=n) for (f, t), n in counts.items()]
+
+
+def _ended(project: StandardProject, events: list[AuditEvent]) -> TimelineEnd | None:
+    if project.status not in (ProjectStatus.rejected, ProjectStatus.withdrawn):
+        return None
+    at = next((e.at for e in reversed(events) if e.action in ENDED_BY), None)
+    return TimelineEnd(status=project.status, stage=project.stage, at=at)
 
 
 def stage_periods(events: list[AuditEvent], current: Stage) -> list[StagePeriod]:
@@ -81,5 +114,10 @@ def _period(stage: Stage, event: AuditEvent | None) -> StagePeriod:
                        left_at=None, current=False)
 
 
-def _public(event: AuditEvent) -> TimelineEvent:
-    return TimelineEvent(at=event.at, action=event.action, actor_id=event.actor_id, data=event.data)
+def _public(event: AuditEvent, actor: Actor | None) -> TimelineEvent:
+    return TimelineEvent(at=event.at, action=event.action, actor_id=event.actor_id, data=event.data, actor=actor)
+
+
+def _record(event: AuditEvent, actor: Actor | None) -> RecordEvent:
+    return RecordEvent(id=event.id, at=event.at, action=event.action, actor_id=event.actor_id, data=event.data,
+                       actor=actor, object_type=event.object_type, object_id=event.object_id)
