@@ -21,7 +21,9 @@ async def get_escalation(task_id: uuid.UUID, session: SessionDep, principal: Pri
 
 
 @router.post("/{task_id}/remind", response_model=EscalationPublic, responses=refusals(403, 409))
-async def remind(task_id: uuid.UUID, request: Request, session: SessionDep, principal: PrincipalDep) -> EscalationPublic:
+async def remind(
+    task_id: uuid.UUID, request: Request, session: SessionDep, principal: PrincipalDep
+) -> EscalationPublic:
     """Remind the late task's holders now (a `reminder` notification, recorded on the audit trail).
 
     For the people the escalation is offered to. 409 while the escalation or the late task is closed,

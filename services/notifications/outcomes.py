@@ -102,7 +102,7 @@ def _published(say_: Say, data: dict, project: StandardProject) -> dict:
 
 def _decision(name: str) -> Callable[[Say, dict, StandardProject], dict]:
     def values(say_: Say, data: dict, project: StandardProject) -> dict:
-        reasons = data.get("reasons") or data.get("summary") or say_("outcome.no_reasons")
+        reasons = data.get("reasons") or say_("outcome.no_reasons")
         return {"decision": say_(f"outcome.{name}.decision.{data.get('decision', '')}"), "reasons": reasons}
 
     return values

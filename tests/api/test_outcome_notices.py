@@ -106,7 +106,8 @@ async def test_a_failed_ballot_is_told_with_its_numbers_in_each_readers_language
     assert returned["subject_en"].startswith("Proposal returned for revision")
     assert "Reasons: 请补充适用范围。" in returned["body"]  # English words around the secretary's own
     assert accepted["subject_zh"].startswith("立项申请已通过初审")
-    assert failed["subject_en"] == f"Ballot failed (2 approve, 2 disapprove, 1 abstain) — {(await j.project())['title_en']}"
+    title = (await j.project())["title_en"]
+    assert failed["subject_en"] == f"Ballot failed (2 approve, 2 disapprove, 1 abstain) — {title}"
     assert ("5 of 5 eligible members voted (0 recused): participation 100% (rule: at least 3/4); 2 approve, "
             "2 disapprove, 1 abstain; approval 40% (rule: at least 2/3), disapproval 40% (rule: at most 1/4). "
             "Why: too few approvals") in failed["body"]
