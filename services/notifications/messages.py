@@ -57,7 +57,7 @@ def title(lang: str, item: object) -> str:
 
 def task_title(lang: str, task: Task) -> str:
     form = FORMS.get(task.kind)
-    return (form.title_zh if lang == "zh" else form.title_en) if form else task.kind
+    return form.title(lang) if form else task.kind
 
 
 def _notice_name(kind: NotificationKind, days_left: int | None) -> str:

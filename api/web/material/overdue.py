@@ -20,9 +20,8 @@ from services.tasks.registry import form_for
 async def overdue_material(session: AsyncSession, principal: Principal, task: Task, t: Translator) -> dict[str, Any]:
     escalation = await escalations.read_escalation(session, principal, task.id)
     late, now = escalation.late, utcnow()
-    form = form_for(late.kind)
     return {
-        "late": late, "late_title": t.pick(form.title_zh, form.title_en),
+        "late": late, "late_title": form_for(late.kind).title(t.lang),
         "late_project": escalation.project, "assignee": escalation.assignee, "org": escalation.org,
         "holders": escalation.holders, "candidates": escalation.candidates,
         "overdue_days": escalation.overdue_days(now),
