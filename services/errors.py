@@ -3,7 +3,9 @@ message id of the catalogues (services/words) with the values they take: `Confli
 state=Term.of("state", task.state))`. `message` is the English text, which the API answers with;
 `text(lang)` is the same in the reader's language, for the pages."""
 
-from services.words import known, say
+from pydantic_core import PydanticCustomError
+
+from services.words import known, say, translations
 
 
 class DomainError(Exception):
@@ -41,3 +43,9 @@ class Invalid(DomainError):
 class Unauthorized(DomainError):
     status_code = 401
 
+
+def rule(kind: str, **values: str | int) -> PydanticCustomError:
+    """An input model's own rule broken, for its validator to raise: the API reports it with the type
+    `kind` and its English words; a page says it in its reader's language by the message id
+    `err.<kind>` (api/web/decision_form.py), as it does pydantic's own complaints."""
+    return PydanticCustomError(kind, translations("en").gettext(f"err.{kind}"), values)

@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, field_validato
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from services.errors import rule
+
 # What `str_strip_whitespace` strips: Unicode's White_Space characters (not all that Python's
 # str.isspace() calls space, so \s would not do).
 _WHITE_SPACE = "\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
@@ -41,7 +43,7 @@ class ClientInput(BaseModel):
     @classmethod
     def _no_nul_character(cls, value: object) -> object:
         if not _nul_free(value):
-            raise ValueError("text may not contain the NUL character (U+0000)")
+            raise rule("nul_character")
         return value
 
     @classmethod

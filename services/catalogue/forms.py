@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.catalogue.numbering import check_external_number
 from services.catalogue.service import today
-from services.errors import Invalid
+from services.errors import Invalid, rule
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 from services.tasks.models import Task
@@ -28,15 +28,15 @@ class ApprovePublication(DecisionForm):
     @classmethod
     def _not_in_the_past(cls, value: date | None) -> date | None:
         if value is not None and value < today():
-            raise ValueError("the publication date cannot be in the past")
+            raise rule("date_in_past")
         return value
 
     @model_validator(mode="after")
     def _fits_the_decision(self) -> "ApprovePublication":
         if self.decision == "return" and not self.reasons:
-            raise ValueError("reasons are required to return a standard to drafting")
+            raise rule("reasons_return_standard")
         if self.decision == "return" and (self.publication_date or self.external_number):
-            raise ValueError("a returned standard gets no publication date or number")
+            raise rule("returned_no_number")
         return self
 
 
@@ -61,7 +61,7 @@ class PeriodicReview(DecisionForm):
     @model_validator(mode="after")
     def _reasons_to_change(self) -> "PeriodicReview":
         if self.decision in ("revise", "withdraw") and not self.reasons:
-            raise ValueError(f"reasons are required to {self.decision} a standard")
+            raise rule("reasons_to_revise_standard" if self.decision == "revise" else "reasons_to_withdraw_standard")
         return self
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from services.inputs import NUL_FREE, ClientInput
 from services.projects.domains import DOMAINS, FRAMEWORK
 from services.projects.models import StandardType
+from services.errors import rule
 
 DOMAIN_GROUPS = {g.code for g in FRAMEWORK}
 
@@ -52,7 +53,7 @@ class CatalogueQuery(ClientInput):
     @classmethod
     def _known_domain(cls, value: str | None) -> str | None:
         if value is not None and value not in DOMAINS and value not in DOMAIN_GROUPS:
-            raise ValueError(f"unknown domain {value!r}; give a domain or domain group code from GET /api/v1/domains")
+            raise rule("unknown_domain_filter", value=value)
         return value
 
 

@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.consultations.models import ConsultationStatus, Disposition
 from services.inputs import NOT_BLANK, ClientInput
+from services.errors import rule
 
 
 class CommentCreate(ClientInput):
@@ -33,7 +34,8 @@ class DispositionSet(ClientInput):
     @model_validator(mode="after")
     def _reason_unless_accepted(self) -> "DispositionSet":
         if self.disposition != Disposition.accepted and not self.reason:
-            raise ValueError(f"a reason is required when a comment is {self.disposition.value}")
+            raise rule("reason_partially_accepted" if self.disposition == Disposition.partially_accepted
+                       else "reason_not_accepted")
         return self
 
 

@@ -10,6 +10,7 @@ from services.coordination.service import check_receiver
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 from services.tasks.models import Task
+from services.errors import rule
 
 # Decisions travel as JSON and are compared with what was stored, so the id dumps as a string.
 OrgId = Annotated[uuid.UUID, PlainSerializer(str, return_type=str)]
@@ -26,11 +27,11 @@ class AnswerCoordination(DecisionForm):
     @model_validator(mode="after")
     def _what_each_decision_needs(self) -> "AnswerCoordination":
         if self.decision == "answer" and not self.answer:
-            raise ValueError("an answer needs the answer text")
+            raise rule("answer_text")
         if self.decision == "answer" and self.to_org_id is not None:
-            raise ValueError("to_org_id is for forwarding; an answer goes back to the sender")
+            raise rule("answer_no_forward")
         if self.decision == "forward" and self.to_org_id is None:
-            raise ValueError("forwarding needs to_org_id, the organisation to forward to")
+            raise rule("forward_needs_org")
         return self
 
 

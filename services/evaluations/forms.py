@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 from services.evaluations.schemas import Scores
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
+from services.errors import rule
 
 
 class EvaluateImplementation(DecisionForm):
@@ -22,7 +23,7 @@ class EvaluateImplementation(DecisionForm):
     @model_validator(mode="after")
     def _nominate_only_effective(self) -> "EvaluateImplementation":
         if self.nominate_shanghai_standard and self.decision != "effective":
-            raise ValueError("only an effective standard can be nominated for the Shanghai Standard label")
+            raise rule("label_effective_only")
         return self
 
 

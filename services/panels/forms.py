@@ -8,7 +8,7 @@ from pydantic import Field, PlainSerializer, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.drafts.models import LABEL_ZH, DraftLabel, DraftVersion
-from services.errors import Invalid
+from services.errors import Invalid, rule
 from services.identity.permissions import Permission
 from services.panels import eligibility
 from services.panels.service import sat_on
@@ -40,16 +40,16 @@ class PanelOpinion(DecisionForm):
     def _declaration_goes_with_the_opinion(self) -> "PanelOpinion":
         if self.decision == "declare_conflict":
             if not self.details:
-                raise ValueError("details of the conflict of interest are required to declare one")
+                raise rule("conflict_details")
             if self.conflicts or self.comments:
-                raise ValueError("an expert who declares a conflict gives no opinion")
+                raise rule("conflict_no_opinion")
             return self
         if self.conflicts != "none":
-            raise ValueError('an opinion carries the declaration conflicts: "none"; otherwise declare the conflict')
+            raise rule("opinion_declaration")
         if not self.comments:
-            raise ValueError("comments are required with an opinion")
+            raise rule("opinion_comments")
         if self.details:
-            raise ValueError("details belong to a declared conflict, not to an opinion")
+            raise rule("details_without_conflict")
         return self
 
 
@@ -62,9 +62,9 @@ class ReplaceExpert(DecisionForm):
     @model_validator(mode="after")
     def _expert_to_replace_with(self) -> "ReplaceExpert":
         if self.decision == "replace" and self.expert_id is None:
-            raise ValueError("expert_id is required to replace the expert")
+            raise rule("replacement_needed")
         if self.decision == "proceed_without" and self.expert_id is not None:
-            raise ValueError("expert_id goes with replace, not with proceed_without")
+            raise rule("replacement_unwanted")
         return self
 
 
@@ -84,7 +84,7 @@ class CheckRevision(DecisionForm):
     @model_validator(mode="after")
     def _reasons_to_revise(self) -> "CheckRevision":
         if self.decision == "revise" and not self.reasons:
-            raise ValueError("reasons are required to ask for another revision")
+            raise rule("reasons_another_revision")
         return self
 
 

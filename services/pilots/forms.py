@@ -12,6 +12,7 @@ from services.identity.permissions import Permission
 from services.pilots.service import check_hosts
 from services.tasks.forms import DecisionForm, TaskForm
 from services.tasks.models import Task
+from services.errors import rule
 
 # Decisions travel as JSON and are compared with what was stored, so ids and dates dump as strings.
 OrgId = Annotated[uuid.UUID, PlainSerializer(str, return_type=str)]
@@ -31,7 +32,7 @@ class EnrolPilotSites(DecisionForm):
     @classmethod
     def _each_once(cls, value: list[uuid.UUID]) -> list[uuid.UUID]:
         if len(set(value)) != len(value):
-            raise ValueError("name each organisation once")
+            raise rule("each_org_once")
         return value
 
 

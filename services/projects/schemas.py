@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from services.inputs import ClientInput
 from services.projects.domains import DOMAINS
 from services.projects.models import ProjectStatus, Stage, StandardType
+from services.errors import rule
 
 _TITLE = Field(min_length=1, max_length=300)
 _TEXT = Field(min_length=1, max_length=20_000)
@@ -25,7 +26,7 @@ def _domain_edit(schema: dict) -> None:
 
 def _known_domain(value: str | None) -> str | None:
     if value is not None and value not in DOMAINS:
-        raise ValueError(f"unknown domain {value!r}; see GET /api/v1/domains")
+        raise rule("unknown_domain", value=value)
     return value
 
 

@@ -11,6 +11,7 @@ from services.identity.permissions import Permission
 from services.inputs import ClientInput
 from services.tasks.models import Task
 from services.words import say
+from services.errors import rule
 
 
 class DecisionForm(ClientInput):
@@ -29,7 +30,7 @@ class ScreenProposal(DecisionForm):
     @model_validator(mode="after")
     def _reasons_for_return_or_reject(self) -> "ScreenProposal":
         if self.decision in ("return", "reject") and not self.reasons:
-            raise ValueError(f"reasons are required to {self.decision} a proposal")
+            raise rule("reasons_to_return_proposal" if self.decision == "return" else "reasons_to_reject_proposal")
         return self
 
 
@@ -49,7 +50,7 @@ class ResolveFailure(DecisionForm):
     @model_validator(mode="after")
     def _reasons_to_abandon(self) -> "ResolveFailure":
         if self.decision == "abandon" and not self.reasons:
-            raise ValueError("reasons are required to abandon the step and withdraw the project")
+            raise rule("reasons_to_abandon")
         return self
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.inputs import NUL_FREE, ClientInput
 from services.tasks.models import TaskState
+from services.errors import rule
 
 
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
@@ -38,7 +39,7 @@ class TaskScope(ClientInput):
     def _written_as_a_date_and_time(cls, value: object) -> object:
         # Pydantic would also take a number of seconds since 1970; the schema promises a date-time.
         if isinstance(value, int | float) or (isinstance(value, str) and not _DATE_TIME.match(value)):
-            raise ValueError("give a date and time such as 2026-05-01T00:00:00Z")
+            raise rule("date_time")
         return value
 
 

@@ -177,6 +177,29 @@ def test_no_refusal_is_written_as_words_in_place_of_its_key(catalogues):
     assert wrong == []
 
 
+def test_every_rule_of_an_input_model_has_words_and_none_is_an_english_value_error(catalogues):
+    """A validator raises `rule(kind)` (services/errors.py), whose words are `err.<kind>`: a
+    ValueError's text could only ever be shown in English."""
+    known, wrong = _known(catalogues), []
+    for where, tree in _trees():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "rule" and node.args:
+                first = node.args[0]
+                kinds = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+                for kind in kinds:
+                    if not isinstance(kind, ast.Constant):
+                        wrong.append(f"{where}:{node.lineno} rule(...) is given words made on the spot")
+                    elif f"err.{kind.value}" not in known:
+                        wrong.append(f"{where}:{node.lineno} err.{kind.value} has no words")
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and any(
+                    getattr(getattr(d, "func", d), "id", None) in ("model_validator", "field_validator")
+                    for d in node.decorator_list):
+                wrong += [f"{where}:{raised.lineno} a validator raises ValueError" for raised in ast.walk(node)
+                          if isinstance(raised, ast.Raise) and isinstance(raised.exc, ast.Call)
+                          and getattr(raised.exc.func, "id", None) == "ValueError"]
+    assert wrong == []
+
+
 def test_every_field_and_choice_of_every_decision_form_has_words(catalogues):
     known = _known(catalogues)
     missing = []

@@ -104,7 +104,7 @@ async def test_a_proposal_goes_through_the_forms_from_proposer_to_secretary_and_
     assert 'type="radio" name="decision" value="return"' in task.text and 'name="reasons"' in task.text
 
     refused = await post_form(http, task, f"/tasks/{task_id}", decision="return")
-    assert refused.status_code == 422 and "reasons are required to return a proposal" in refused.text
+    assert refused.status_code == 422 and "退回修改须说明理由" in refused.text
     assert 'value="return" checked' in refused.text
     returned = await post_form(http, task, f"/tasks/{task_id}", decision="return", reasons="请列出路侧数据集。")
     assert returned.status_code == 303 and returned.headers["location"] == "/inbox?notice=task_done"

@@ -94,7 +94,7 @@ async def drafting_and_consultation(http: httpx.AsyncClient, pid: str) -> None:
         data={"csrf_token": hidden_field(project, "csrf_token"), "label": "consultation"},
     )
     assert refused.status_code == 415
-    assert "the file is an ELF executable" in refused.text and 'class="upload-form"' in refused.text
+    assert "文件是 ELF 可执行程序" in refused.text and 'class="upload-form"' in refused.text
     uploaded = await http.post(
         f"/projects/{pid}/drafts", files={"file": ("征求意见稿.md", "# 一网通办接口规范\n\n5.1 接口应当使用 HTTPS。\n".encode())},
         data={"csrf_token": hidden_field(project, "csrf_token"), "label": "consultation", "note": "征求意见稿第一版"},
@@ -114,11 +114,11 @@ async def drafting_and_consultation(http: httpx.AsyncClient, pid: str) -> None:
     await sign_in(http, "li.wei", "zh")
     dispose_id = await task_on(http, pid, "dispose_comments")
     refused = await decide(http, dispose_id, expect=409, decision="done")
-    assert "1 comment has no disposition" in refused.text
+    assert "尚有 1 条意见未填写处理结果" in refused.text
     project = await http.get(f"/projects/{pid}")
     comment_id = re.search(r'data-comment="([0-9a-f-]+)"', project.text).group(1)
     no_reason = await post_form(http, project, f"/comments/{comment_id}/disposition", disposition="not_accepted")
-    assert no_reason.status_code == 422 and "a reason is required when a comment is not_accepted" in no_reason.text
+    assert no_reason.status_code == 422 and "不采纳的意见须说明理由" in no_reason.text
     disposed = await post_form(http, project, f"/comments/{comment_id}/disposition", disposition="accepted")
     assert disposed.status_code == 303
     assert "采纳" in (await http.get(f"/projects/{pid}")).text
@@ -132,7 +132,7 @@ async def demonstration_and_publication(http: httpx.AsyncClient, pid: str) -> No
     chosen = [value for words, value in experts.items() if any(f"({name})" in words for name in EXPERTS)]
     assert len(chosen) == 5, experts
     too_few = await decide(http, form_id, expect=422, decision="form", expert_ids=chosen[:2])
-    assert "专家组成员: a panel needs at least 5 experts; 2 named" in too_few.text
+    assert "专家组成员: 专家组至少需要 5 名专家，现只列入 2 名" in too_few.text
     await decide(http, form_id, decision="form", expert_ids=chosen)
 
     for expert in EXPERTS:

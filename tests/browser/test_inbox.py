@@ -51,7 +51,7 @@ async def test_a_proposal_is_screened_and_returned_in_a_real_browser(browser: Br
     await row.locator("a", has_text="立项初审").click()
     await secretary.check("input[name=decision][value=return]")
     await secretary.click("form.decision-form button[type=submit]")
-    assert "reasons are required to return a proposal" in await secretary.inner_text("[role=alert]")
+    assert "退回修改须说明理由" in await secretary.inner_text("[role=alert]")
     assert await secretary.is_checked("input[name=decision][value=return]")
     await secretary.fill("textarea[name=reasons]", "请补充模型精度等级的要求。")
     await secretary.click("form.decision-form button[type=submit]")
