@@ -2,7 +2,8 @@
 English: every event with who acted (person, role, organisation), the ballot's tally with its
 arithmetic, the panel's opinions, the drafts with their versions, and the pipeline drawn with the
 return as a loop and the current stage ringed; a project whose ballot failed shows the numbers and
-ends in an end marker. Under a compressed calendar (one policy day = one second)."""
+ends in an end marker. The pilot site's reports and the evaluation's scores are in it too. Under a
+compressed calendar (one policy day = one second)."""
 
 import html
 import re
@@ -22,8 +23,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def short_calendar(stack, monkeypatch):
     monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
     monkeypatch.setattr(stack.settings, "policy_overrides", {"*": {
-        "consultation_days": 3, "screening_days": 600, "drafting_days": 600, "disposition_days": 600,
-        "approval_days": 600, "revision_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
+        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 20, "screening_days": 600, "drafting_days": 600, "disposition_days": 600,
+        "approval_days": 600, "revision_days": 600, "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
     }})
     return stack
 
@@ -69,7 +70,11 @@ async def test_the_project_page_tells_the_whole_record(short_calendar):
     await j.dispose_all("li.wei")
     await j.demonstrate()
     await j.approve("ma.rui")
-    await j.stage("pilot")
+    await j.enrol("wang.fang", ["PUDONG"])
+    await j.plan("lin.tao")
+    await j.report_until_final(["lin.tao"])
+    await j.evaluate("liang.hong")
+    await j.stage("maintenance")
 
     zh = await page_of(stack.http, people, "li.wei", j.project_id, "zh")
     assert entries(zh, "proposal.returned") == [("退回修改", "王芳 · 秘书处 · 上海数字城市产业协会")]
@@ -86,9 +91,14 @@ async def test_the_project_page_tells_the_whole_record(short_calendar):
     assert re.search(r"标准编号：T/SDCIA \d{4}—\d{4}", zh)
     assert f'<a href="/api/v1/drafts/{draft_id}/file">草案 v1 征求意见稿</a>' in zh
     assert "共 1 条意见 · 采纳 1" in zh
-    assert '<g class="tl-stage current" data-stage="pilot">' in zh
+    assert entries(zh, "pilot.final_report_submitted")[0][1] == "林涛 · 试点负责人 · 浦东新区人民政府"
+    assert "总结报告" in zh and "adapter_cost_saving_pct = 35；datasets_published = 18" in zh
+    assert entries(zh, "evaluation.recorded")[0][1] == "梁红 · 评价人 · 上海市经济和信息化委员会"
+    assert re.search(r"<td class=\"text\">适用性</td><td class=\"text\">5</td>", zh)
+    assert "推荐申报“上海标准”" in zh and "决定：实施有效" in zh
+    assert '<g class="tl-stage current" data-stage="maintenance">' in zh
     assert '<g class="tl-stage past" data-stage="drafting">' in zh
-    assert '<g class="tl-stage future" data-stage="evaluation">' in zh
+    assert '<g class="tl-stage past" data-stage="evaluation">' in zh
     assert 'data-loop="×1"' in zh and "立项退回提案 ×1" in zh
     assert 'role="img"' in zh and "<title id=\"timeline-title\">" in zh
     assert zh.count('data-stage="proposal"') == 1, "a return is a loop, not the stage drawn again"
