@@ -102,7 +102,9 @@ def mail_outcomes(wf: "HumanSteps", step_id: str, written: StepWritten | bool) -
     """Mails the outcome notices a step wrote when the worker mails (a bare bool: a step written before
     steps wrote outcome notices), beside the workflow's main line: a decision's answer never waits for
     an SMTP server, and `HumanSteps.finish` waits for the mail."""
-    if isinstance(written, StepWritten) and written.mail and written.notification_ids \
+    # Not isinstance(written, StepWritten): a sandbox that imports workflows.models anew (the Replayer's)
+    # holds another class than the one the result is decoded into.
+    if not isinstance(written, bool) and written.mail and written.notification_ids \
             and workflow.patched(OUTCOME_MAIL):
         wf.mailing.append(asyncio.create_task(_mail(written.notification_ids, step_id)))
 

@@ -25,6 +25,7 @@ from tests.api.test_pages import post_form, sign_in
 from tests.conftest import Stack
 from tests.helpers import eventually, org_id
 from tests.journey import EXPERTS, MEMBERS, Journey, People
+from tests.workflows.histories import replayer
 from workflows.worker import build_worker
 
 pytestmark = pytest.mark.timeout(420)
@@ -131,6 +132,10 @@ async def test_a_failed_ballot_is_told_with_its_numbers_in_each_readers_language
         assert "Ballot failed (2 approve, 2 disapprove, 1 abstain)" in page.text
         assert f"{datetime.fromisoformat(failed['created_at']).astimezone(ZoneInfo(ZONE)):%Y-%m-%d %H:%M}" in page.text
         assert f'href="/projects/{j.project_id}"' in page.text and "/api/v1" not in page.text
+
+    # The run that mailed its outcomes (under the `outcome-mail` patch) replays against today's code.
+    history = await stack.worker.client.get_workflow_handle(f"project-{j.project_id}").fetch_history()
+    assert (await replayer().replay_workflow(history, raise_on_replay_failure=False)).replay_failure is None
 
 
 async def _told_in_chinese(http: httpx.AsyncClient, headers: dict, project_id: str) -> bool:

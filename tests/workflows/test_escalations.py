@@ -10,6 +10,7 @@ import httpx
 from tests.api.test_concurrency import a_second_secretary
 from tests.api.test_pages import post_form, sign_in
 from tests.helpers import audit_actions, eventually, inbox
+from tests.workflows.histories import replayer
 from tests.workflows.test_deadlines import notices, notices_until, submitted, submitted_ids  # noqa: F401 - fixture
 
 
@@ -72,6 +73,10 @@ async def test_a_secretary_reminds_reassigns_and_the_escalation_closes_with_the_
     assert {"task.overdue_reminded", "task.reassigned", "task.overdue_closed"} <= set(actions)
     late = await http.post(f"/api/v1/escalations/{overdue['id']}/remind", headers=secretary)
     assert late.status_code == 409
+
+    # The run that closed the escalation itself (under its patch) replays against today's code.
+    history = await time_skipping_env.client.get_workflow_handle(f"project-{pid}").fetch_history()
+    assert (await replayer().replay_workflow(history, raise_on_replay_failure=False)).replay_failure is None
 
 
 async def test_the_escalation_page_shows_the_late_task_and_its_actions(
