@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.auth import ProviderUnavailable, login_limits
 from api.deps import SessionDep, WritingSessionDep
 from api.web import oidc, session as browser
-from api.web.render import render
+from api.web.pages_common import page
+from api.web.signin import local_path, sign_in_page
 from services.db import transaction
 from services.errors import Invalid, NotFound, Unauthorized
 from services.identity.service import get_by_username
@@ -18,35 +19,19 @@ from services.identity.web_sessions import end_web_session, password_web_session
 from standardflow.config import Settings
 
 router = APIRouter(include_in_schema=False)
-LANDING = "/account"
 NEXT_KEY = "next"
+ACCOUNT = "/account"
 
 
 def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _local(path: str | None) -> str:
-    """Only paths on this site: an open redirect would make the sign-in page a phishing tool."""
-    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
-        return path
-    return LANDING
-
-
-def _login_page(
-    request: Request, status_code: int = 200, error: tuple[str, dict] | None = None, next_path: str = LANDING
-) -> HTMLResponse:
-    """`error` is a message key and its values, shown in the page's language."""
-    provider_name = _settings(request).oidc_display_name if request.app.state.oidc_client else None
-    return render(
-        request, "login.html", status_code=status_code, error=error, next=next_path, provider_name=provider_name
-    )
-
-
 @router.get("/login")
 async def login_page(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002 - the query name
-    """The sign-in page: a built-in account's form, and the provider's button when one is configured."""
-    return _login_page(request, next_path=_local(next))
+    """The sign-in page: a built-in account's form, and the provider's button when one is configured.
+    Signing in leads to `next` (a path on this site), or to the inbox."""
+    return sign_in_page(request, next_path=local_path(next))
 
 
 @router.post("/login")
@@ -65,12 +50,12 @@ async def login(
             request.app.state.sessions, username, password, address, login_limits(settings), settings.web_session_hours
         )
     except Unauthorized:
-        return _login_page(request, 401, ("wrong_password", {}), _local(next))
+        return sign_in_page(request, 401, ("wrong_password", {}), local_path(next))
     except TooManyAttempts:
-        return _login_page(request, 429, ("too_many", {"minutes": login_limits(settings).minutes}), _local(next))
+        return sign_in_page(request, 429, ("too_many", {"minutes": login_limits(settings).minutes}), local_path(next))
     browser.begin(request, key)
     await _chosen_language(request, username)
-    return RedirectResponse(_local(next), status_code=303)
+    return RedirectResponse(local_path(next), status_code=303)
 
 
 async def _chosen_language(request: Request, username: str) -> None:
@@ -85,7 +70,7 @@ async def _chosen_language(request: Request, username: str) -> None:
 async def login_at_provider(request: Request, next: str | None = None) -> Response:  # noqa: A002
     """Send the browser to the identity provider (authorisation code with PKCE)."""
     client = _provider(request)
-    request.session[NEXT_KEY] = _local(next)
+    request.session[NEXT_KEY] = local_path(next)
     try:
         return await client.authorize_redirect(request, oidc.callback_url(_settings(request)))
     except httpx.HTTPError as exc:
@@ -96,11 +81,11 @@ async def login_at_provider(request: Request, next: str | None = None) -> Respon
 async def provider_callback(request: Request, session: WritingSessionDep) -> Response:
     """Where the provider sends the browser back: the code becomes tokens, the person a signed-in user."""
     client, settings = _provider(request), _settings(request)
-    next_path = _local(request.session.get(NEXT_KEY))
+    next_path = local_path(request.session.get(NEXT_KEY))
     try:
         identity, id_token = await oidc.finish_sign_in(client, request, settings)
     except Invalid as exc:
-        return _login_page(request, 400, ("provider_failed", {"reason": exc.message}), next_path)
+        return sign_in_page(request, 400, ("provider_failed", {"reason": exc.message}), next_path)
     except httpx.HTTPError as exc:
         raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
     key = await provider_web_session(session, identity, hours=settings.web_session_hours, id_token=id_token)
@@ -125,14 +110,14 @@ async def logout(request: Request, session: SessionDep) -> Response:
     return RedirectResponse("/login", status_code=303)
 
 
-@router.get(LANDING)
+@router.get(ACCOUNT)
 async def account(request: Request) -> Response:
-    """The signed-in landing page: who you are, and your roles in each organisation."""
+    """Your account: who you are, and your roles in each organisation."""
     try:
         principal = await request.app.state.authenticator.principal(request, None)
     except Unauthorized:
-        return RedirectResponse(f"/login?next={LANDING}", status_code=303)
-    return render(request, "account.html", principal=principal)
+        return RedirectResponse(f"/login?next={ACCOUNT}", status_code=303)
+    return page(request, "account.html", principal)
 
 
 def _provider(request: Request):  # noqa: ANN202 - Authlib's client class

@@ -20,6 +20,7 @@ from api.web.i18n import language
 from api.web.page_text import Translator, known
 from api.web.render import render
 from api.web.session import SAFE_METHODS
+from api.web.signin import form_page, sign_in_page
 from services.db import transaction
 from services.errors import DomainError, Invalid, Unauthorized
 from services.idempotency.service import KEY_PATTERN
@@ -42,14 +43,21 @@ class PageRoute(APIRoute):
             PAGE_ZONE.set(request.app.state.settings.zone)
             try:
                 return await handler(request)
-            except Unauthorized as exc:
+            except Unauthorized:
                 if request.method in SAFE_METHODS:
                     return RedirectResponse(f"/login?next={quote(_here(request), safe='/')}", status_code=303)
-                return refusal(request, exc)
+                return _sign_in_again(request)
             except DomainError as exc:
                 return refusal(request, exc, await reader(request))
 
         return page_handler
+
+
+def _sign_in_again(request: Request) -> HTMLResponse:
+    """A form sent after the session expired: nothing is done, and signing in leads back to the form's
+    page, where the browser puts back what was typed (static/app.js)."""
+    request.state.refused = True
+    return sign_in_page(request, 401, ("session_expired", {}), form_page(request))
 
 
 def _here(request: Request) -> str:

@@ -39,10 +39,11 @@ async def test_browser_signs_in_at_the_provider_and_an_api_client_uses_its_token
             assert "Sign in with Test IdP" in login_page.text
 
             landing = await web_sign_in(browser, TANG_YI)
-            assert str(landing.url) == "http://testserver/account"
-            assert landing.status_code == 200
-            assert "唐怡" in landing.text and "tang.yi" in landing.text
-            assert 'data-org="SDCIA"' in landing.text and 'data-role="expert"' in landing.text
+            assert str(landing.url) == "http://testserver/inbox", "signing in lands on the inbox"
+            assert landing.status_code == 200 and "唐怡" in landing.text
+            account = await http.get("/account")
+            assert "唐怡" in account.text and "tang.yi" in account.text
+            assert 'data-org="SDCIA"' in account.text and 'data-role="expert"' in account.text
 
             web_me = await http.get("/api/v1/me")
             assert web_me.status_code == 200, web_me.text
@@ -116,7 +117,7 @@ async def test_signing_out_ends_the_session_here_and_at_the_provider(identity_ap
         browser = Browser(http)
         try:
             landing = await web_sign_in(browser, TANG_YI)
-            assert landing.status_code == 200 and str(landing.url) == "http://testserver/account"
+            assert landing.status_code == 200 and str(landing.url) == "http://testserver/inbox"
             cookie = http.cookies.get("standardflow_session")
 
             confirm = await browser.go("POST", "/logout", data={"csrf_token": hidden_field(landing, "csrf_token")})

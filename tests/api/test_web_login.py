@@ -64,7 +64,7 @@ async def test_a_signed_in_browser_uses_the_api_with_its_csrf_token_and_signs_ou
 
         signed_in = await http.post("/login", data={"username": "ma.rui", "password": DEMO_PASSWORD,
                                                     "csrf_token": hidden_field(page, "csrf_token")})
-        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/account"
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/inbox"
         landing = await http.get("/account?lang=en")
         assert "马睿" in landing.text and 'data-role="admin"' in landing.text and "Approver" in landing.text
         assert (await http.get("/api/v1/me")).json()["username"] == "ma.rui"
@@ -104,7 +104,9 @@ async def test_sign_in_returns_only_to_a_page_of_this_site(identity_app):
         assert inside.headers["location"] == "/api/v1/me"
     async with identity_app() as running, running.client() as http:
         outside = await _sign_in(http, "li.wei", next="//phishing.example/login")
-        assert outside.headers["location"] == "/account"
+        assert outside.headers["location"] == "/inbox"
+        for sly in ("/\\phishing.example", "/\t/phishing.example", "https://phishing.example/", "/login?next=/x"):
+            assert (await _sign_in(http, "li.wei", next=sly)).headers["location"] == "/inbox", sly
 
 
 async def test_the_sign_in_form_refuses_an_account_after_too_many_failures(identity_app, sessions):

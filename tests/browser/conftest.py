@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Page, async_playwright
 
 from api.app import Parts, create_app
 from services.db import session_factory
@@ -21,7 +21,8 @@ from tests.oidc.fixtures import free_port
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The one folder for every browser test's screenshots (git-ignored), where CI collects them.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 @dataclass
@@ -47,8 +48,16 @@ class _ErrorRecorder:
         await self.app(scope, receive, noting if scope["type"] == "http" else send)
 
 
+async def screenshot(page: Page, name: str) -> Path:
+    """The whole page as test-artifacts/screenshots/<name>.png; the name says what and at which width."""
+    path = ARTIFACTS / f"{name}.png"
+    await page.screenshot(path=path, full_page=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
