@@ -82,7 +82,8 @@ async def inbox(
                "project_id": str(project_id or "")}
     return page(request, "inbox.html", principal, rows=rows, filters=filters, paged=bool(cursor),
                 first_url=_inbox_url(filters), next_url=found.next_cursor and _inbox_url(filters, found.next_cursor),
-                kinds=summary.kinds, sorts=list(TaskSort), scopes=_scopes(summary, filters))
+                kinds=summary.kinds, sorts=list(TaskSort), scopes=_scopes(summary, filters),
+                scope_fields=_shown({k: filters[k] for k in ("assigned", "overdue", "project_id")}))
 
 
 def _scopes(summary: TaskSummary, filters: dict[str, str]) -> list[Scope]:
@@ -95,8 +96,13 @@ def _scopes(summary: TaskSummary, filters: dict[str, str]) -> list[Scope]:
 
 
 def _inbox_url(filters: dict[str, str], cursor: str = "") -> str:
-    shown = {k: v for k, v in {**filters, "cursor": cursor}.items() if v and (k, v) not in DEFAULTS}
+    shown = _shown({**filters, "cursor": cursor})
     return "/inbox" + (f"?{urlencode(shown)}" if shown else "")
+
+
+def _shown(filters: dict[str, str]) -> dict[str, str]:
+    """The filters a link or the filter form carries: those set, and not to their default."""
+    return {k: v for k, v in filters.items() if v and (k, v) not in DEFAULTS}
 
 
 async def inbox_rows(session: AsyncSession, principal: Principal, items: list[TaskPublic]) -> list[InboxRow]:

@@ -5,6 +5,7 @@ a return without reasons, returns it with reasons, and the proposer finds the re
 from playwright.async_api import Browser, Page
 
 from services.demo import DEMO_PASSWORD
+from tests.api.test_inbox import ORDERS, _names, lead  # noqa: F401 - lead is a fixture
 from tests.browser.conftest import ARTIFACTS, ServedApp
 
 TITLE_ZH = "城市数字孪生 三维建筑模型交换格式"
@@ -64,3 +65,27 @@ async def test_a_proposal_is_screened_and_returned_in_a_real_browser(browser: Br
     assert "Revise the proposal" in await revision.inner_text()
     await revision.locator("a", has_text="Revise the proposal").click()
     assert "请补充模型精度等级的要求。" in await proposer.inner_text(".context")
+
+
+async def test_a_pilot_lead_sorts_and_narrows_the_inbox_on_a_phone(browser: Browser, served_app: ServedApp, lead):
+    page = await signed_in(browser, served_app, lead.username, "en-GB")
+    await page.set_viewport_size({"width": 390, "height": 844})
+    scopes = await page.locator("nav.scopes a").all_inner_texts()
+    assert scopes == ["All my tasks (5)", "Assigned to me (2)", "Offered to my roles (3)", "Overdue (1)"]
+
+    await page.select_option("select[name=sort]", "priority")
+    await page.click("form.filters button[type=submit]")
+    await page.wait_for_url("**/inbox?kind=&sort=priority")
+    assert _names(lead, await _row_ids(page)) == ORDERS["priority"]
+    await page.click("nav.scopes a[data-scope=overdue]")
+    await page.wait_for_url("**/inbox?overdue=1&sort=priority")
+    assert _names(lead, await _row_ids(page)) == ["late_plan"]
+    assert await page.input_value("select[name=sort]") == "priority"
+    widths = await page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / f"inbox-390-{served_app.database}.png", full_page=True)
+
+
+async def _row_ids(page: Page) -> list[str]:
+    return [await row.get_attribute("data-task") for row in await page.locator("tr[data-task]").all()]
