@@ -90,7 +90,7 @@ async def _task_view(
     decision = form_for(task.kind)
     why_not = _why_not(principal, task)
     options = {} if why_not else await options_for(session, principal, task, set(decision.form.model_fields), t)
-    fields, hidden = _form(task.kind, step or conflict_step.step_of(task.kind, data), set(options))
+    fields, hidden = _form(task, step or conflict_step.step_of(task.kind, data), set(options))
     public = tasks.to_public(task)
     link = (await project_links(session, principal, {task.project_id} if task.project_id else set())).get(
         task.project_id)
@@ -107,11 +107,15 @@ async def _task_view(
     )
 
 
-def _form(kind: str, step: str | None, offered: set[str]) -> tuple[list[FormField], dict[str, str]]:
+def _form(task: Task, step: str | None, offered: set[str]) -> tuple[list[FormField], dict[str, str]]:
     """The fields the page's form shows, and the hidden values it carries."""
     if step is not None:
         return conflict_step.step_fields(step, offered)
-    return form_fields(form_for(kind).form, offered), {}
+    fields = form_fields(form_for(task.kind).form, offered)
+    if task.kind == "approve_publication" and not task.context.get("number_issued_outside"):
+        # The number is typed only where it is issued outside; the others get theirs on approval.
+        fields = [f for f in fields if f.name != "external_number"]
+    return fields, {}
 
 
 async def _material(

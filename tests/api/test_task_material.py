@@ -201,6 +201,7 @@ async def approval(journey: Journey) -> None:
     approve = await journey.task("ma.rui", "approve_publication")
     zh = await task_page(http, "ma.rui", "zh", approve["id"])
     assert "报批稿" in zh and "批准后自动编号" in zh and "T/… 0001—YYYY" in zh
+    assert 'name="external_number"' not in zh, "a group standard's number is not typed in"
     assert "4 人中 4 人投票 ≥ 3/4 ✓ · 4 票中 3 票赞成 ≥ 2/3 ✓ · 4 票中 1 票反对 ≤ 1/4 ✓ → 通过" in zh
     assert "修改后通过：专家组 5 人，同意通过 4 人，修改后通过 1 人，不同意通过 0 人" in zh
     for outcome in ("采纳", "部分采纳", "不采纳"):
