@@ -247,6 +247,10 @@ async def pilots(journey: Journey) -> None:
         assert words in zh, words
     await follows(http, zh, f"/projects/{journey.project_id}")
     await journey.complete("luo.ming", "answer_coordination", {"decision": "answer", "answer": "数据已通过共享平台提供。"})
+    answered = await journey.task("gao.yan", "coordination_answered")
+    en = await task_page(http, "gao.yan", "en", answered["id"])
+    assert "数据已通过共享平台提供。" in en and "罗明" in en and "请提供试点区交通数据" in en
+    await follows(http, en, r"/coordination/[0-9a-f-]+")
 
     await journey.report_until_final(["lin.tao"], seconds=120)
 
