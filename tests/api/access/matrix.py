@@ -121,6 +121,11 @@ API = [
     Row("POST", "/api/v1/tasks/{task}/unclaim", frozenset({"coordinator"})),
     Row("POST", "/api/v1/tasks/{task}/complete", frozenset({"coordinator"}),
         json=lambda w: {"decision": "answer", "answer": "已提供。"}),
+    # The world's {task} answers a coordination request and is no escalation, so nobody acts on it as one
+    # (escalations themselves: tests/workflows/test_escalations.py).
+    Row("GET", "/api/v1/escalations/{task}", frozenset()),
+    Row("POST", "/api/v1/escalations/{task}/remind", frozenset()),
+    Row("POST", "/api/v1/escalations/{task}/reassign", frozenset(), json=lambda w: {"user_id": str(uuid.uuid4())}),
 ]
 
 
@@ -132,6 +137,7 @@ def upload_files() -> dict:
 PAGES = [
     Row("GET", "/", SIGNED_IN),
     Row("GET", "/account", SIGNED_IN),
+    Row("POST", "/account/language", SIGNED_IN, form={"language": "zh"}),  # Chinese, as before any choice
     Row("GET", "/login", EVERYONE),
     Row("POST", "/login", EVERYONE, form={"username": "li.wei", "password": "Shanghai-2026"}),
     Row("GET", "/login/oidc", frozenset()),  # no provider is configured here: nobody gets through
@@ -142,6 +148,8 @@ PAGES = [
     Row("POST", "/tasks/{task}", frozenset({"coordinator"}), form={"decision": "answer", "answer": "已提供。"}),
     Row("POST", "/tasks/{task}/claim", frozenset({"coordinator"})),
     Row("POST", "/tasks/{task}/unclaim", frozenset({"coordinator"})),
+    Row("POST", "/tasks/{task}/remind", frozenset()),
+    Row("POST", "/tasks/{task}/reassign", frozenset(), form={"user_id": str(uuid.uuid4())}),
     Row("GET", "/projects", SIGNED_IN),
     Row("GET", "/projects/new", frozenset({"proposer", "outsider"})),
     Row("POST", "/projects/new", frozenset({"proposer", "outsider"}), form={"title_zh": ""}),
