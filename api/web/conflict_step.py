@@ -32,7 +32,8 @@ def step_fields(step: str, offered: set[str]) -> tuple[list[FormField], dict[str
     opinion = []
     for f in fields:
         if f.name == "decision":
-            opinion.append(FormField(f.name, f.widget, f.required, tuple(c for c in f.choices if c != "declare_conflict")))
+            choices = tuple(c for c in f.choices if c != "declare_conflict")
+            opinion.append(FormField(f.name, f.widget, f.required, choices))
         elif f.name not in ("conflicts", "details"):
             opinion.append(f)
     return opinion, {"conflicts": "none"}

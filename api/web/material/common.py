@@ -110,7 +110,9 @@ async def proposal_facts(
     return [Fact(label, text) for label, text in rows if text]
 
 
-async def readable_project(session: AsyncSession, principal: Principal, project_id: uuid.UUID | None) -> StandardProject:
+async def readable_project(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID | None
+) -> StandardProject:
     """The task's project; NotFound (the page then says the material is not open to the reader)."""
     if project_id is None:
         raise NotFound("error.task.no_project")

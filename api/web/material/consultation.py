@@ -40,7 +40,8 @@ def disposition_links(project_id: uuid.UUID, t: Translator) -> list[Fact]:
     base = f"/api/v1/projects/{project_id}/dispositions"
     return [Fact(t("mat.consultation.table"), t("mat.consultation.xlsx"), f"{base}.xlsx"),
             Fact(t("mat.consultation.table_csv"), "CSV", f"{base}.csv"),
-            Fact(t("mat.consultation.on_page"), t("mat.consultation.comments_link"), f"/projects/{project_id}#consultation")]
+            Fact(t("mat.consultation.on_page"), t("mat.consultation.comments_link"),
+                 f"/projects/{project_id}#consultation")]
 
 
 async def comment_summary(

@@ -89,7 +89,8 @@ async def evaluation(session: AsyncSession, principal: Principal, task: Task, t:
     sites = [await pilots.to_detail(session, s) for s in await pilots.list_for_project(session, principal, project.id)]
     states = [[t.pick(s.org_name_zh, s.org_name_en), t(f"mat.site.{s.status}"), t("yes") if s.flagged else t("no")]
               for s in sites]
-    return {"facts": [Fact(t("project.number"), project.number or t("none")),
-                      Fact(t("project.published_at"), local_day(project.published_at) if project.published_at else "—")],
+    published = local_day(project.published_at) if project.published_at else t("none")
+    facts = [Fact(t("project.number"), project.number or t("none")), Fact(t("project.published_at"), published)]
+    return {"facts": facts,
             "sites": Table([t("mat.pilot.site"), t("col.state"), t("mat.pilot.flagged")], states),
             "reports": _reports_table(sites, t)}

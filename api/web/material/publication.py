@@ -29,7 +29,8 @@ async def _results(session: AsyncSession, principal: Principal, project: Standar
     closed = [b for b in await ballots.list_for_project(session, principal, project.id) if b.tally]
     if closed:
         tally = closed[-1].tally
-        facts.append(Fact(t("mat.approval.ballot"), tally_words(tally, project_policy(project).ballot, tally.eligible, t)))
+        words = tally_words(tally, project_policy(project).ballot, tally.eligible, t)
+        facts.append(Fact(t("mat.approval.ballot"), words))
     concluded = [p for p in await panels.list_for_project(session, principal, project.id) if p.tally]
     if concluded:
         panel = concluded[-1]
