@@ -12,6 +12,7 @@ from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from services.errors import Conflict
 from tests.helpers import create_proposal, inbox
 from tests.workflows.late_registration import OpensOnSignal, OpensOnSignalInput
 from workflows.models import TaskDecision
@@ -60,6 +61,12 @@ async def test_a_decision_before_its_task_is_registered_is_taken_once_the_task_o
     assert (task.json()["state"], task.json()["decision"]["decision"]) == ("completed", "acknowledge")
 
 
+def said(refused: WorkflowUpdateFailedError) -> str:
+    """The refusal as the API words it: its message id, with the values the failure carries."""
+    cause = refused.cause
+    return Conflict(cause.message, **(cause.details[0] if cause.details else {})).message
+
+
 async def test_an_early_decision_the_task_does_not_allow_is_refused_with_the_reason(stack, temporal_client, queue):
     handle, inp, secretary, actor = await _started(stack, temporal_client, queue)
     update = await _early(handle, inp, actor, "approve")
@@ -67,7 +74,7 @@ async def test_an_early_decision_the_task_does_not_allow_is_refused_with_the_rea
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await update.result()
-    assert "the decision 'approve' is not allowed on this task now; allowed: acknowledge" in str(refused.value.cause)
+    assert said(refused.value) == "the decision 'approve' is not allowed on this task now; allowed: acknowledge"
     [still_open] = await inbox(stack.http, secretary, str(inp.project_id))
     assert still_open["id"] == str(inp.task_id) and still_open["state"] == "open"
     await handle.terminate("the test is over")
@@ -80,5 +87,5 @@ async def test_an_early_decision_on_a_task_the_run_never_opens_is_refused(stack,
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await update.result()
-    assert "this task is not open in the project's workflow" in str(refused.value.cause)
+    assert said(refused.value) == "this task is not open in the project's workflow"
     assert await handle.result() == ""
