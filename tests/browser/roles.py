@@ -4,7 +4,7 @@ following its links, deciding through its form; and what every page must do for 
 findings so that one run names every page that falls short.
 
 Every page visited is measured at 390 px (no sideways scrolling); task pages and project pages are
-kept as screenshots at 1280 px and 390 px in tests/browser/artifacts."""
+kept as screenshots at 1280 px and 390 px in test-artifacts/screenshots."""
 
 import asyncio
 import io
@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from playwright.async_api import APIResponse, Browser, BrowserContext, Locator, Page
 
 from services.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS, ServedApp
+from tests.browser.conftest import ARTIFACTS, ServedApp, screenshot
 
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
-README_SHOT = {"width": 1280, "height": 1000}
 # Links that lead away from the material rather than to it: the way back, the other language, the page itself.
 NOT_MATERIAL = re.compile(r"^(/inbox|/tasks/[0-9a-f-]+$|\?lang=|#|/account|/login|/logout)")
 # What a page must never show a person: a Python repr or dict dump, an internal field name, an id.
@@ -74,19 +73,18 @@ class Journey:
 
     async def screenshots(self, page: Page, name: str) -> None:
         """The page at 1280 px and at 390 px, whole, as test artifacts."""
-        ARTIFACTS.mkdir(exist_ok=True)
         self.shots += 1
         stem = f"roles-{self.served.database}-{self.shots:02d}-{name}"
         for size in (WIDE, NARROW):
             await page.set_viewport_size(size)
-            await page.screenshot(path=ARTIFACTS / f"{stem}-{size['width']}.png", full_page=True)
+            await screenshot(page, f"{stem}-{size['width']}")
         await page.set_viewport_size(WIDE)
 
-    async def readme_shot(self, page: Page, name: str) -> None:
-        """The top of the page at 1280 px, small enough for README's screenshots (docs/screenshots)."""
-        ARTIFACTS.mkdir(exist_ok=True)
+    async def readme_shot(self, page: Page, name: str, top: int = 0, height: int = 900) -> None:
+        """A band of the page at 1280 px, small enough for README's screenshots (docs/screenshots)."""
         if self.served.database == "sqlite":
-            await page.screenshot(path=ARTIFACTS / f"readme-{name}.png", clip={"x": 0, "y": 0, **README_SHOT})
+            clip = {"x": 0, "y": top, "width": WIDE["width"], "height": height}
+            await page.screenshot(path=ARTIFACTS / f"readme-{name}.png", clip=clip, full_page=True)
 
 
 @dataclass
@@ -133,7 +131,8 @@ class Person:
         deadline = asyncio.get_running_loop().time() + seconds
         row = page.locator(f"tr[data-kind={kind}]")
         while True:
-            await page.goto(self.journey.url(f"/inbox?project_id={project_id}"))
+            inbox = await page.goto(self.journey.url(f"/inbox?project_id={project_id}"))
+            assert inbox is not None and inbox.status == 200, f"{self.username}'s inbox answered {inbox and inbox.status}"
             if await row.count():
                 break
             assert asyncio.get_running_loop().time() < deadline, f"no {kind} task reached {self.username}'s inbox"
@@ -198,24 +197,35 @@ class Person:
         form = self.page.locator("form.decision-form")
         for name, value in choices.items():
             await fill(form, name, value)
-        await form.locator("button[type=submit]").last.click()
-        await self.page.wait_for_url("**/inbox?notice=task_done")
+        await send(form.locator("button[type=submit]").last, f"{self.username}'s decision")
+        assert "/inbox?notice=task_done" in self.page.url, f"{self.username}'s decision led to {self.page.url}"
 
     async def close(self) -> None:
         await self.context.close()
 
 
+async def send(button: Locator, what: str) -> Page:
+    """Sends the button's form as a click does; a refusal fails the journey with the words the page shows."""
+    page = button.page
+    async with page.expect_navigation() as navigated:
+        await button.click()
+    answer = await navigated.value
+    if answer is None or answer.status >= 400:
+        said = await page.locator("main").inner_text()
+        raise AssertionError(f"{what} was refused ({answer and answer.status}): {said[:1500]}")
+    return page
+
+
 async def fill(form: Locator, name: str, value: str) -> None:
-    radio = form.locator(f"input[type=radio][name='{name}'][value='{value}']")
-    if await radio.count():
-        await radio.check()
-        return
-    tick = form.locator(f"input[type=checkbox][name='{name}']")
-    if await tick.count():
-        await tick.check()
-        return
+    """Sets a field of the form as a person would: a radio button or a tick box ticked, an option
+    chosen, text typed."""
     field_ = form.locator(f"[name='{name}']")
-    if await field_.evaluate("e => e.tagName") == "SELECT":
+    kind = await field_.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
+    if kind == "radio":
+        await field_.and_(form.locator(f"[value='{value}']")).check()
+    elif kind == "checkbox":
+        await field_.check()
+    elif kind == "select":
         await field_.select_option(value)
     else:
         await field_.fill(value)
