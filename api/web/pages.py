@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.auth import ProviderUnavailable, login_limits
 from api.deps import SessionDep, WritingSessionDep
 from api.web import oidc, session as browser
+from api.web.i18n import language
 from api.web.pages_common import page
 from api.web.signin import local_path, sign_in_page
 from services.db import transaction
@@ -85,7 +86,7 @@ async def provider_callback(request: Request, session: WritingSessionDep) -> Res
     try:
         identity, id_token = await oidc.finish_sign_in(client, request, settings)
     except Invalid as exc:
-        return sign_in_page(request, 400, ("provider_failed", {"reason": exc.message}), next_path)
+        return sign_in_page(request, 400, ("provider_failed", {"reason": exc.text(language(request))}), next_path)
     except httpx.HTTPError as exc:
         raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
     key = await provider_web_session(session, identity, hours=settings.web_session_hours, id_token=id_token)
