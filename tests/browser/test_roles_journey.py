@@ -14,7 +14,7 @@ Under a compressed calendar (one policy day = one second): an 8-day consultation
 reporting every 15 days, generous deadlines for the people."""
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from playwright.async_api import Browser
@@ -302,7 +302,7 @@ async def coordination(journey: Journey, pid: str) -> None:
     await form.locator("select[name=to_org_id]").select_option(sheitc)
     await form.locator("input[name=subject]").fill("地下管线数据交换试点的数据共享授权")
     await form.locator("textarea[name=body]").fill("浦东试点需要市级管线数据的读取授权，请明确申请渠道。")
-    await form.locator("input[name=due_date]").fill(date.today().isoformat())
+    await form.locator("input[name=due_date]").fill((date.today() + timedelta(days=7)).isoformat())
     projects = form.locator("select[name=project_id]")
     offered = await projects.locator(f"option[value='{pid}']").count()
     if district.findings.expect(offered == 1, "gao.yan's coordination form does not offer the project Pudong pilots"):
