@@ -119,7 +119,7 @@ async def _attempt(model: type[BaseModel], body: dict, save) -> StandardProject 
     except DomainError as exc:
         if exc.field is None and not isinstance(exc, Conflict):
             raise
-        return [Problem((exc.field,) if exc.field else (), exc.message)]
+        return [Problem((exc.field,) if exc.field else (), exc.message, exc.key, exc.values)]
 
 
 async def _form_page(
