@@ -28,7 +28,7 @@ TITLE_ZH = "城市数字孪生 地下管线数据交换规范"
 TITLE_EN = "Digital twin city — underground utility data exchange"
 SCOPE = "规定城市地下管线三维数据在区、市两级平台之间交换的格式、编码与接口要求。"
 RATIONALE = "各区管线数据格式不一，道路开挖前难以查清地下管线。"
-MEMBERS = {"chen.jie": "zh-CN", "liu.yang": "en-GB", "zhao.lei": "zh-CN", "sun.li": "en-GB", "zhou.hui": "zh-CN"}
+MEMBERS = {"zhou.hui": "zh-CN", "chen.jie": "zh-CN", "liu.yang": "en-GB", "zhao.lei": "zh-CN", "sun.li": "en-GB"}
 EXPERTS = {"wu.qiang": "zh-CN", "zheng.hua": "en-GB", "feng.yu": "zh-CN", "he.jing": "zh-CN", "guo.tao": "en-GB"}
 SITES = {"PUDONG": ("lin.tao", "zh-CN"), "XUHUI": ("xu.qing", "en-GB"), "DFCLOUD": ("hu.bin", "zh-CN")}
 CONSULTATION_DRAFT = "# 地下管线数据交换规范（征求意见稿）\n\n5.1 数据交换应当使用 HTTPS。\n"
@@ -38,14 +38,22 @@ CLAUSE, CHANGE = "5.1", "应写明 TLS 1.2 及以上版本。"
 REVISION = f"{CLAUSE} {CHANGE}"
 REPORT_DAYS = 15
 CONSULTATION_DAYS = 8
-RULE = {
-    "zh-CN": "5 名有表决权的委员中 ≥ 3/4 参加投票；投票中 ≥ 2/3 赞成；≤ 1/4 反对；弃权计为已投票",
-    "en-GB": "≥ 3/4 of the 5 voting members vote; ≥ 2/3 of votes approve; ≤ 1/4 disapprove; "
-             "abstentions count as votes cast",
-}
+RECUSAL = "本人所在单位正在起草同一主题的市级管理办法，申请回避。"
+CLOSES = {"zh-CN": "投票截止时间", "en-GB": "Voting closes"}
+RECUSED = {"zh-CN": "回避的委员", "en-GB": "Members who recused themselves"}
+
+
+def rule(locale: str, eligible: int) -> str:
+    return {
+        "zh-CN": f"{eligible} 名有表决权的委员中 ≥ 3/4 参加投票；投票中 ≥ 2/3 赞成；≤ 1/4 反对；弃权计为已投票",
+        "en-GB": f"≥ 3/4 of the {eligible} voting members vote; ≥ 2/3 of votes approve; ≤ 1/4 disapprove; "
+                 "abstentions count as votes cast",
+    }[locale]
+
+
 TALLY = {
-    "zh-CN": "5 人中 5 人投票 ≥ 3/4 ✓ · 5 票中 4 票赞成 ≥ 2/3 ✓ · 5 票中 1 票反对 ≤ 1/4 ✓ → 通过",
-    "en-GB": "5 of 5 voted ≥ 3/4 ✓ · 4 of 5 approve ≥ 2/3 ✓ · 1 of 5 disapprove ≤ 1/4 ✓ → passed",
+    "zh-CN": "4 人中 4 人投票 ≥ 3/4 ✓ · 4 票中 3 票赞成 ≥ 2/3 ✓ · 4 票中 1 票反对 ≤ 1/4 ✓ → 通过",
+    "en-GB": "4 of 4 voted ≥ 3/4 ✓ · 3 of 4 approve ≥ 2/3 ✓ · 1 of 4 disapprove ≤ 1/4 ✓ → passed",
 }
 
 
@@ -77,7 +85,8 @@ async def test_every_deciding_role_reads_its_material_and_decides_in_a_real_brow
         await evaluation(journey, pid)
         await the_record(journey, secretary, pid)
     finally:
-        print("What the pages failed to show so far:", *journey.findings.problems, sep="\n  ")
+        if journey.findings.problems:
+            print("What the pages failed to show so far:", *journey.findings.problems, sep="\n  ")
     assert journey.findings.problems == [], "\n".join(journey.findings.problems)
 
 
@@ -129,18 +138,26 @@ async def screen(secretary: Person, pid: str) -> None:
 
 
 async def ballot(journey: Journey, pid: str) -> None:
-    """Four members approve, one disapproves: 5 of 5 voted, 4 of 5 approve, 1 of 5 disapproves → passed."""
+    """zhou.hui recuses herself, saying why; of the 4 left, three approve and one disapproves:
+    4 of 4 voted, 3 of 4 approve, 1 of 4 disapproves → passed. The members after her read the rule for
+    4 voting members and who recused and why."""
     for username, locale in MEMBERS.items():
         member = await journey.person(username, locale)
         if username == "chen.jie":
             await journey.readme_shot(await member.visit("/inbox", "chen.jie's inbox"), "inbox", height=560)
         material, _ = await read_task(member, pid, "ballot_vote")
         shows(member, "ballot_vote", SCOPE, material)
-        shows(member, "ballot_vote", RULE[locale], material)
-        if username == "sun.li":
-            await member.decide(decision="disapprove", comment="Overlaps with the national GB/T draft on utility data.")
+        shows(member, "ballot_vote", CLOSES[locale], material)
+        if username == "zhou.hui":
+            shows(member, "ballot_vote", rule(locale, 5), material)
+            await member.decide(decision="recuse", comment=RECUSAL)
         else:
-            await member.decide(decision="approve")
+            shows(member, "ballot_vote", rule(locale, 4), material)
+            shows(member, "ballot_vote", RECUSED[locale], material)
+            shows(member, "ballot_vote", RECUSAL, material)
+            opinion = "disapprove" if username == "sun.li" else "approve"
+            await member.decide(decision=opinion, comment="Overlaps with the national GB/T draft on utility data."
+                                if opinion == "disapprove" else "")
         await member.close()
 
 
