@@ -31,8 +31,9 @@ RATIONALE = "各区管线数据格式不一，道路开挖前难以查清地下�
 MEMBERS = {"zhou.hui": "zh-CN", "chen.jie": "zh-CN", "liu.yang": "en-GB", "zhao.lei": "zh-CN", "sun.li": "en-GB"}
 EXPERTS = {"wu.qiang": "zh-CN", "zheng.hua": "en-GB", "feng.yu": "zh-CN", "he.jing": "zh-CN", "guo.tao": "en-GB"}
 SITES = {"PUDONG": ("lin.tao", "zh-CN"), "XUHUI": ("xu.qing", "en-GB"), "DFCLOUD": ("hu.bin", "zh-CN")}
-CONSULTATION_DRAFT = "# 地下管线数据交换规范（征求意见稿）\n\n5.1 数据交换应当使用 HTTPS。\n"
-APPROVAL_DRAFT = "# 地下管线数据交换规范（报批稿）\n\n5.1 数据交换应当使用 HTTPS，TLS 1.2 及以上版本。\n"
+CONSULTATION_HEADING, APPROVAL_HEADING = "地下管线数据交换规范（征求意见稿）", "地下管线数据交换规范（报批稿）"
+CONSULTATION_DRAFT = f"# {CONSULTATION_HEADING}\n\n5.1 数据交换应当使用 HTTPS。\n"
+APPROVAL_DRAFT = f"# {APPROVAL_HEADING}\n\n5.1 数据交换应当使用 HTTPS，TLS 1.2 及以上版本。\n"
 COMMENT = "建议写明 TLS 版本。"
 CLAUSE, CHANGE = "5.1", "应写明 TLS 1.2 及以上版本。"
 REVISION = f"{CLAUSE} {CHANGE}"
@@ -204,7 +205,7 @@ async def demonstration(journey: Journey, proposer: Person, secretary: Person, p
     """Four experts pass the draft, one with revisions to clause 5.1; the proposer revises it, the secretary
     checks the revised draft against the requested changes."""
     material, followed = await read_task(secretary, pid, "form_panel")
-    a_link_shows(secretary, "form_panel", "5.1 数据交换应当使用 HTTPS。", followed)
+    a_link_shows(secretary, "form_panel", CONSULTATION_HEADING, followed)
     experts = await option_values(secretary.page.locator("select[name=expert_ids]"), *(f"({e})" for e in EXPERTS))
     await secretary.page.locator("select[name=expert_ids]").select_option(experts)
     await secretary.decide(decision="form")
@@ -218,7 +219,7 @@ async def demonstration(journey: Journey, proposer: Person, secretary: Person, p
 
     _, followed = await read_task(secretary, pid, "check_revision")
     await shows_requested_change(secretary, "check_revision")
-    a_link_shows(secretary, "check_revision", "TLS 1.2 及以上版本", followed)
+    a_link_shows(secretary, "check_revision", APPROVAL_HEADING, followed)
     await secretary.decide(decision="accept")
 
 
@@ -235,7 +236,7 @@ async def give_opinion(expert: Person, pid: str) -> None:
     """The draft under review is one link away; the conflict-of-interest declaration comes first, then
     the opinion."""
     material, followed = await read_task(expert, pid, "panel_opinion")
-    a_link_shows(expert, "panel_opinion", "5.1 数据交换应当使用 HTTPS。", followed)
+    a_link_shows(expert, "panel_opinion", CONSULTATION_HEADING, followed)
     form = expert.page.locator("form.decision-form")
     declaration = form.locator("input[type=radio][name=declaration][value=none]")
     opinion_shown = await form.locator("input[name=decision][value=pass]").count()
@@ -258,7 +259,7 @@ async def approval(journey: Journey, pid: str) -> None:
     approver = await journey.person("huang.lan", "zh-CN")
     material, followed = await read_task(approver, pid, "approve_publication")
     await journey.readme_shot(approver.page, "task", height=1150)
-    a_link_shows(approver, "approve_publication", "TLS 1.2 及以上版本", followed)
+    a_link_shows(approver, "approve_publication", APPROVAL_HEADING, followed)
     a_link_shows(approver, "approve_publication", COMMENT, followed)
     shows(approver, "approve_publication", "采纳", material)
     shows(approver, "approve_publication", TALLY["zh-CN"], material)
