@@ -48,10 +48,11 @@ class _ErrorRecorder:
         await self.app(scope, receive, noting if scope["type"] == "http" else send)
 
 
-async def screenshot(page: Page, name: str) -> Path:
-    """The whole page as test-artifacts/screenshots/<name>.png; the name says what and at which width."""
+async def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
+    """The whole page (or what the window shows) as test-artifacts/screenshots/<name>.png; the name says
+    what and at which width, e.g. "inbox-secretary-sqlite-390"."""
     path = ARTIFACTS / f"{name}.png"
-    await page.screenshot(path=path, full_page=True)
+    await page.screenshot(path=path, full_page=full_page)
     return path
 
 

@@ -45,7 +45,10 @@ async def propose(page: Page, served: ServedApp, title: str) -> str:
     await page.goto(served.base_url + "/projects/new")
     await page.fill("input[name=title_zh]", title)
     await page.fill("input[name=title_en]", "Smart parking — berth sensor data exchange")
-    await page.fill("textarea[name=scope]", "停车泊位传感器数据的交换格式与接口。")
+    # A long address and a hash have no place to break: the page must wrap them, not widen.
+    await page.fill("textarea[name=scope]", "停车泊位传感器数据的交换格式与接口，参见 "
+                    "https://data.sh.gov.cn/view/detail/parking-berth-sensors-open-dataset-2026-specification "
+                    "（sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08）。")
     await page.fill("textarea[name=rationale]", "各区的泊位数据格式不一。")
     await page.select_option("select[name=standard_type]", "group")
     await page.select_option("select[name=domain]", "life.mobility")
@@ -84,7 +87,8 @@ async def test_signing_in_lands_on_the_inbox_and_every_page_fits_a_phone(browser
 
     pages = {"inbox": "/inbox", "projects": "/projects", "project": project, "new-proposal": "/projects/new",
              "catalogue": "/catalogue", "notifications": "/notifications", "dashboard": "/dashboard",
-             "account": "/account", "coordination": "/coordination", "error": f"/projects/{uuid.uuid4()}"}
+             "account": "/account", "coordination": "/coordination", "error": f"/projects/{uuid.uuid4()}",
+             "unknown-page": "/no-such-page"}
     problems = []
     for person, page in (("proposer", proposer), ("secretary", secretary)):
         for name, path in pages.items():
@@ -100,7 +104,7 @@ async def test_signing_in_lands_on_the_inbox_and_every_page_fits_a_phone(browser
     assert await secretary.is_visible("header nav.site a[href='/inbox']")
     assert await secretary.get_attribute("header nav.site a[href='/dashboard']", "aria-current") == "page"
     assert (await secretary.evaluate(MEASURE))["scrollWidth"] <= PHONE["width"]
-    await screenshot(secretary, f"layout-{served_app.database}-secretary-menu-open-390")
+    await screenshot(secretary, f"layout-{served_app.database}-secretary-menu-open-390", full_page=False)
     await secretary.click("header nav.site a[href='/inbox']")
     await secretary.wait_for_url("**/inbox")
     assert "我的待办" in await secretary.inner_text("h1")
