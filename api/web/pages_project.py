@@ -145,7 +145,7 @@ async def _project_view(
         request, "project.html", principal, status_code=refused.status if refused else 200,
         project=await projects.to_public(session, project),
         committee=await get_committee(session, project.committee_id), orgs=orgs,
-        timeline=trail.timeline, drawing=draw(trail.timeline, t), record=record,
+        drawing=draw(trail.timeline, t), record=record,
         uploaders={str(e.actor.user_id): e.actor.display_name for e in trail.events if e.actor},
         drafts=versions, draft_labels=list(DraftLabel), consultation=consultation, comments=comments,
         my_tasks=(await tasks.list_tasks(session, principal, TaskFilter(project_id=project_id, limit=50))).items,

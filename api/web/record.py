@@ -248,5 +248,6 @@ WORDS: dict[str, Callable[[object, dict, Lookup, Translator], list[Detail]]] = {
     "decision": _choice, "site_org_id": _org("site"), "org_id": _org("org"), "expert_ids": _people,
     "disposition": _disposition, "fields": _fields, "site_org_ids": _orgs, "publisher": _org("publisher"),
     "expert_id": _person("expert"), "replaced_by": _person("replaced_by"), "scores": _scores,
-    "start": _dated("start"), "end": _dated("end"), "period": _period, "number": _number, "returns": _returns, "purpose": _purpose,
+    "start": _dated("start"), "end": _dated("end"), "period": _period, "number": _number, "returns": _returns,
+    "purpose": _purpose,
 }

@@ -16,14 +16,17 @@ from api.web.record import Entry, Lookup, panel_words, record_entries
 from services.ballots import service as ballots
 from services.ballots.schemas import BallotPublic
 from services.consultations.schemas import CommentPublic
-from services.dashboard.schemas import ProjectRecord
+from services.dashboard.schemas import Actor, ProjectRecord
 from services.drafts.models import DraftVersion
 from services.evaluations import service as evaluations
 from services.evaluations.models import CRITERIA
+from services.evaluations.schemas import EvaluationPublic
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
 from services.panels import service as panels
+from services.panels.schemas import PanelPublic
 from services.pilots import service as pilots
+from services.pilots.models import PilotSite
 from services.projects.models import StandardProject
 from services.projects.policy import policy_for
 
@@ -73,8 +76,10 @@ async def project_record_sections(
         ballots=[await _ballot(session, b, lookup, acting, t) for b in
                  await ballots.list_for_project(session, principal, project.id)],
         panels=[_panel(p, lookup, t) for p in found_panels],
-        pilots=[await _site(session, s, lookup, t) for s in await pilots.list_for_project(session, principal, project.id)],
-        evaluations=[_evaluation(e, lookup, t) for e in await evaluations.list_for_project(session, principal, project.id)],
+        pilots=[await _site(session, s, lookup, t)
+                for s in await pilots.list_for_project(session, principal, project.id)],
+        evaluations=[_evaluation(e, lookup, t)
+                     for e in await evaluations.list_for_project(session, principal, project.id)],
         dispositions=_dispositions(comments, t),
     )
 
@@ -106,11 +111,11 @@ def _vote_words(decision: str | None, t: Translator) -> str:
     return t.maybe(f"choice.ballot_vote.{decision}", t.maybe(f"choice.{decision}", ""))
 
 
-def _org_of(actor, t: Translator) -> str:
+def _org_of(actor: Actor | None, t: Translator) -> str:
     return t.pick(actor.org_name_zh, actor.org_name_en) if actor and actor.org_id else ""
 
 
-def _panel(panel, lookup: Lookup, t: Translator) -> Section:
+def _panel(panel: PanelPublic, lookup: Lookup, t: Translator) -> Section:
     lines = [t("record.panel.formed", when=local_time(panel.formed_at))]
     outcome = ""
     if panel.tally and panel.concluded_at:
@@ -128,7 +133,7 @@ def _panel(panel, lookup: Lookup, t: Translator) -> Section:
                     t("record.col.opinion"), t("record.col.comment")], rows, "panel", outcome)
 
 
-async def _site(session: AsyncSession, site, lookup: Lookup, t: Translator) -> Section:
+async def _site(session: AsyncSession, site: PilotSite, lookup: Lookup, t: Translator) -> Section:
     detail = await pilots.to_detail(session, site)
     lines = [t("record.pilot.status", status=t.maybe(f"record.site.{detail.status}", "")),
              t("record.pilot.start", day=local_day(detail.start_date))]
@@ -143,10 +148,11 @@ async def _site(session: AsyncSession, site, lookup: Lookup, t: Translator) -> S
                     t("record.col.when")], rows, "pilot")
 
 
-def _evaluation(evaluation, lookup: Lookup, t: Translator) -> Section:
+def _evaluation(evaluation: EvaluationPublic, lookup: Lookup, t: Translator) -> Section:
     scores = evaluation.scores.model_dump()
     lines = [t("record.label.decision", text=t.maybe(f"choice.{evaluation.decision}", "")),
-             t("record.evaluation.nominated" if evaluation.nominate_shanghai_standard else "record.evaluation.not_nominated"),
+             t("record.evaluation.nominated" if evaluation.nominate_shanghai_standard
+               else "record.evaluation.not_nominated"),
              t("record.label.summary", text=evaluation.summary),
              t("record.evaluation.by", who=lookup.people.get(str(evaluation.evaluator_id), ""),
                org=lookup.org_named(evaluation.org_id, t) or "", when=local_time(evaluation.created_at))]
@@ -158,4 +164,5 @@ def _evaluation(evaluation, lookup: Lookup, t: Translator) -> Section:
 def _dispositions(comments: list[CommentPublic], t: Translator) -> list[tuple[str, int]]:
     """How many comments got each disposition, and how many still wait for one."""
     counts = Counter(str(c.disposition) if c.disposition else "" for c in comments)
-    return [(t(f"disposition.{d}") if d else t("record.undisposed"), n) for d, n in sorted(counts.items(), key=lambda x: x[0] == "")]
+    ordered = sorted(counts.items(), key=lambda item: item[0] == "")  # the undisposed last
+    return [(t(f"disposition.{d}") if d else t("record.undisposed"), n) for d, n in ordered]

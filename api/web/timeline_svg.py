@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from api.web.page_text import Translator
 from api.web.pages_common import local_time
-from services.dashboard.schemas import Timeline
+from services.dashboard.schemas import StagePeriod, Timeline
 from services.projects.models import Stage
 
 WIDTH = 380
@@ -86,7 +86,7 @@ def _node(timeline: Timeline, stage: Stage, index: int, current: int, t: Transla
                 y=TOP + index * ROW)
 
 
-def _dates(periods: list, state: str, t: Translator) -> str:
+def _dates(periods: list[StagePeriod], state: str, t: Translator) -> str:
     entered = next((p.entered_at for p in periods if p.entered_at), None)
     left = next((p.left_at for p in reversed(periods) if p.left_at), None)
     if state == "current":

@@ -48,7 +48,8 @@ async def actors_of(session: AsyncSession, project: StandardProject, events: lis
             role, org_id = _acting(event, tasks, memberships, commenting, near)
             found[event.id] = (event.actor_id, role, org_id)
     orgs = await _organisations(session, {org for _, _, org in found.values() if org})
-    return {event_id: _actor(users[user_id], role, orgs.get(org_id)) for event_id, (user_id, role, org_id) in found.items()}
+    return {event_id: _actor(users[user_id], role, orgs.get(org_id))
+            for event_id, (user_id, role, org_id) in found.items()}
 
 
 def _acting(
@@ -77,12 +78,15 @@ def _acting(
 def _task_of(event: AuditEvent, tasks: list[Task]) -> Task | None:
     """The task the actor completed in the step that wrote the event: their latest one before it."""
     at = _utc(event.at)
-    done = [t for t in tasks if t.completed_by_id == event.actor_id and at - _SAME_STEP <= t.completed_at <= at + _SAME_STEP]
+    done = [t for t in tasks
+            if t.completed_by_id == event.actor_id and at - _SAME_STEP <= t.completed_at <= at + _SAME_STEP]
     before = [t for t in done if t.completed_at <= at] or done
     return max(before, key=lambda t: t.completed_at) if before else None
 
 
-def _org_for(user_id: uuid.UUID, role: str | None, memberships: list[Membership], near: list[uuid.UUID]) -> uuid.UUID | None:
+def _org_for(
+    user_id: uuid.UUID, role: str | None, memberships: list[Membership], near: list[uuid.UUID]
+) -> uuid.UUID | None:
     """The organisation in which the user holds the role, one of the project's own first."""
     orgs = sorted((m.org_id for m in memberships if m.user_id == user_id and m.role == role),
                   key=lambda org: (org not in near, str(org)))

@@ -23,8 +23,9 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 def short_calendar(stack, monkeypatch):
     monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
     monkeypatch.setattr(stack.settings, "policy_overrides", {"*": {
-        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 20, "screening_days": 600, "drafting_days": 600, "disposition_days": 600,
-        "approval_days": 600, "revision_days": 600, "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
+        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 20, "screening_days": 600,
+        "drafting_days": 600, "disposition_days": 600, "approval_days": 600, "revision_days": 600,
+        "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
     }})
     return stack
 
@@ -64,7 +65,8 @@ async def test_the_project_page_tells_the_whole_record(short_calendar):
     await j.complete("li.wei", "revise_proposal", {"decision": "resubmit"})
     await j.complete("wang.fang", "screen_proposal", {"decision": "accept", "comment": "符合立项范围。"})
     for member in MEMBERS:
-        await j.complete(member, "ballot_vote", {"decision": "approve", "comment": "同意立项。" if member == "chen.jie" else ""})
+        comment = "同意立项。" if member == "chen.jie" else ""
+        await j.complete(member, "ballot_vote", {"decision": "approve", "comment": comment})
     draft_id = await j.submit_consultation_draft("li.wei")
     await j.comment("zhang.min", "5.2.1", "建议明确接口的鉴权方式。")
     await j.dispose_all("li.wei")
@@ -113,7 +115,8 @@ async def test_the_project_page_tells_the_whole_record(short_calendar):
     assert "5 of 5 experts in favour ≥ 3/4 ✓" in en
     assert "Committee review back to Proposal ×1" in en
     assert_no_raw_words(en)
-    timeline = (await stack.http.get(f"/api/v1/projects/{j.project_id}/timeline", headers=await people("li.wei"))).json()
+    timeline = (await stack.http.get(f"/api/v1/projects/{j.project_id}/timeline",
+                                     headers=await people("li.wei"))).json()
     assert timeline["returns"] == [{"from_stage": "committee_review", "to_stage": "proposal", "count": 1}]
     assert timeline["ended"] is None
 
@@ -142,7 +145,8 @@ async def test_a_failed_ballot_shows_its_numbers_and_ends_the_timeline(short_cal
     assert "4 of 4 voted ≥ 3/4 ✓ · 1 of 4 approve ≥ 2/3 ✗ · 2 of 4 disapprove ≤ 1/4 ✗ → not passed" in en
     assert "Rejected: the project ends" in en
     assert_no_raw_words(en)
-    timeline = (await stack.http.get(f"/api/v1/projects/{j.project_id}/timeline", headers=await people("li.wei"))).json()
+    timeline = (await stack.http.get(f"/api/v1/projects/{j.project_id}/timeline",
+                                     headers=await people("li.wei"))).json()
     assert timeline["ended"]["status"] == "rejected" and timeline["ended"]["stage"] == "committee_review"
     accepted = next(e for e in timeline["events"] if e["action"] == "proposal.accepted")
     assert accepted["actor"]["display_name"] == "王芳" and accepted["actor"]["role"] == "secretary"
