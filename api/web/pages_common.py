@@ -149,7 +149,7 @@ def local_time(value: datetime | None) -> str:
     if value is None:
         return "—"
     aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return aware.astimezone(PAGE_ZONE.get()).strftime("%Y-%m-%d %H:%M")
 
 
 def local_day(value: date | datetime | None) -> str:
