@@ -108,7 +108,8 @@ async def _ballot(session: AsyncSession, ballot: BallotPublic, lookup: Lookup, a
 def _vote_words(decision: str | None, t: Translator) -> str:
     if decision is None:
         return t("record.vote.none")
-    return t.maybe(f"choice.ballot_vote.{decision}", t.maybe(f"choice.{decision}", ""))
+    choice = t.maybe(f"choice.ballot_vote.{decision}", t.maybe(f"choice.{decision}", ""))
+    return t.maybe(f"record.vote.{decision}", choice)  # a recorded recusal, not the voter's "recuse myself"
 
 
 def _org_of(actor: Actor | None, t: Translator) -> str:
