@@ -1,11 +1,11 @@
-"""The reader's language: the one chosen on their account (put in the session when they sign in, and
-when they choose it), or asked for with ?lang=zh|en and kept in the session; before either, the
-browser's Accept-Language; Chinese when it names neither. The words are in the gettext catalogues
-(services/words)."""
+"""The reader's language: asked for with ?lang=zh|en and kept in the session; else the one chosen on
+their account (put in the session when they sign in without having just asked for one, and when they
+choose it); before either, the browser's Accept-Language; Chinese when it names neither. The words
+are in the gettext catalogues (services/words)."""
 
 from fastapi import Request
 
-from api.web.session import LANG_KEY
+from api.web.session import LANG_ASKED_KEY, LANG_KEY
 
 LANGUAGES = ("zh", "en")
 
@@ -14,6 +14,7 @@ def language(request: Request) -> str:
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
         request.session[LANG_KEY] = asked
+        request.session[LANG_ASKED_KEY] = True
         return asked
     kept = request.session.get(LANG_KEY)
     if kept in LANGUAGES:

@@ -60,7 +60,10 @@ async def login(
 
 
 async def _chosen_language(request: Request, username: str) -> None:
-    """The language the person chose on their account page holds from their first page on."""
+    """The language the person chose on their account page holds from their first page on, unless they
+    picked one on the sign-in page just now: the choice made on the page in front of them wins."""
+    if request.session.get(browser.LANG_ASKED_KEY):
+        return
     async with transaction(request.app.state.sessions) as session:
         user = await get_by_username(session, username)
     if user is not None and user.language:

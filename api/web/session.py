@@ -15,6 +15,7 @@ COOKIE_NAME = "standardflow_session"
 SESSION_KEY = "sid"
 CSRF_KEY = "csrf"
 LANG_KEY = "lang"
+LANG_ASKED_KEY = "lang_asked"  # set when the reader picked the language on a page (?lang=) since signing out
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -69,16 +70,19 @@ async def _form_token(request: Request) -> str | None:
 
 def begin(request: Request, key: str) -> None:
     """A fresh cookie for a fresh sign-in: nothing from before (a planted token) carries over but the language."""
-    language = request.session.get(LANG_KEY)
+    language, asked = request.session.get(LANG_KEY), request.session.get(LANG_ASKED_KEY)
     request.session.clear()
     request.session[SESSION_KEY] = key
     if language:
         request.session[LANG_KEY] = language
+    if asked:
+        request.session[LANG_ASKED_KEY] = True
     csrf_token(request)
 
 
 def end(request: Request) -> str | None:
-    """Forget the session in the cookie; returns its key so the server-side session can be ended too."""
+    """Forget the session in the cookie; returns its key so the server-side session can be ended too.
+    The language stays for the sign-in page, but not as a choice the next person made."""
     key = request.session.get(SESSION_KEY)
     language = request.session.get(LANG_KEY)
     request.session.clear()

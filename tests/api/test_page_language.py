@@ -1,8 +1,9 @@
 """The pages speak the reader's language, errors included: a domain error on a task page reads in
 Chinese to a Chinese reader and in English to an English one; a bad address, an unknown page or a
 method a page does not take is a page in the reader's language with the navigation, never JSON, while
-the API keeps answering JSON; the language comes from ?lang=, then the session, then Accept-Language,
-Chinese when that names neither."""
+the API keeps answering JSON; the language comes from ?lang=, then the session (where signing in puts
+the account's choice unless the sign-in page was just switched), then Accept-Language, Chinese when
+that names neither."""
 
 import re
 from datetime import timedelta
@@ -12,8 +13,11 @@ import httpx
 from tests.api.test_consultation import (
     comment, consultation_in, only_task, stages_worker, start_stages, submit_consultation_draft,
 )
+from services.demo import DEMO_PASSWORD
+from tests.api.test_outcome_notices import a_new_proposer
 from tests.api.test_pages import post_form, sign_in
 from tests.helpers import create_proposal, org_id
+from tests.oidc.browser import hidden_field
 
 BAD_ID = "/tasks/not-a-uuid"
 
@@ -107,3 +111,30 @@ async def test_the_language_is_asked_for_then_kept_then_taken_from_the_browser(s
     assert (await language_of({"Accept-Language": "zh-CN"})).startswith("en"), "the session keeps what was asked for"
     missing = await http.get("/no-such-page", headers={"Accept-Language": "zh-CN"})
     assert "There is no page at this address" in shown_error(missing)
+
+
+async def test_the_account_language_holds_at_sign_in_unless_the_sign_in_page_was_just_switched(stack, sessions):
+    http = stack.http
+    person = await a_new_proposer(sessions)
+    await sign_in(http, person, "zh")
+    account = await http.get("/account")
+    assert (await post_form(http, account, "/account/language", language="en")).status_code == 303
+    await post_form(http, await http.get("/inbox"), "/logout")
+
+    http.cookies.clear()  # another day: the sign-in page in the browser's Chinese, the pages in English
+    page = await http.get("/login", headers={"Accept-Language": "zh-CN"})
+    signed_in = await http.post("/login", data={"username": person, "password": DEMO_PASSWORD,
+                                                "csrf_token": hidden_field(page, "csrf_token")})
+    assert signed_in.status_code == 303
+    assert '<html lang="en"' in (await http.get("/inbox", headers={"Accept-Language": "zh-CN"})).text
+
+    await post_form(http, await http.get("/inbox"), "/logout")
+    await sign_in(http, person, "zh")  # switched to 中文 on the sign-in page: that choice wins for this visit
+    assert '<html lang="zh' in (await http.get("/inbox")).text
+    await post_form(http, await http.get("/inbox"), "/logout")
+
+    # Signing out does not hand this visit's choice to the next person at the same browser.
+    page = await http.get("/login")
+    await http.post("/login", data={"username": person, "password": DEMO_PASSWORD,
+                                    "csrf_token": hidden_field(page, "csrf_token")})
+    assert '<html lang="en"' in (await http.get("/inbox")).text

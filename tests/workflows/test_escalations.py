@@ -55,7 +55,8 @@ async def test_a_secretary_reminds_reassigns_and_the_escalation_closes_with_the_
     not_a_secretary = await http.post(f"/api/v1/escalations/{overdue['id']}/reassign", headers=secretary,
                                       json={"user_id": await _user_id(http, proposer)})
     assert not_a_secretary.status_code == 422, not_a_secretary.text
-    deputy_id = next(p["id"] for p in facts["candidates"] if p["display_name"] == "副秘书长")
+    deputy_id = await _user_id(http, deputy)  # other tests' second secretaries share the name 副秘书长
+    assert deputy_id in {p["id"] for p in facts["candidates"]}
     given = await http.post(f"/api/v1/escalations/{overdue['id']}/reassign", headers=secretary,
                             json={"user_id": deputy_id})
     assert given.status_code == 200, given.text
