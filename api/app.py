@@ -51,8 +51,8 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    limits.install(app, settings)  # inside the session middleware that install_web adds around it
     install_web(app, settings)
     for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, site):
         app.include_router(module.router)
-    limits.install(app, settings)
     return app

@@ -143,15 +143,16 @@ class Authenticator:
         self.sessions = sessions
         self.verifiers = {v.issuer: v for v in verifiers}
 
-    async def principal(self, request: Request, token: str | None) -> Principal:
-        """A transaction of its own, which only reads unless a provider's user may be created on the way."""
+    async def principal(self, request: Request, token: str | None, check_csrf: bool = True) -> Principal:
+        """A transaction of its own, which only reads unless a provider's user may be created on the way.
+        `check_csrf=False` only names the reader of a page that changes nothing."""
         verifier = self.verifier_for(token) if token else None
         read_only = verifier is None or not verifier.creates_users
         async with transaction(self.sessions, read_only=read_only) as session:
             if verifier is not None:
                 user_id = await verifier.user_id_for(token, session)
             else:
-                user_id = await signed_in_user_id(request, session)
+                user_id = await signed_in_user_id(request, session, check_csrf)
             return await load_principal(session, user_id)
 
     def verifier_for(self, token: str) -> TokenVerifier:

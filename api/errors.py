@@ -12,7 +12,8 @@ from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
-from api.web.error_page import error_page, is_page, page_problems, status_words
+from api.limits import TooLarge
+from api.web.error_page import error_page, is_page, page_problems, status_words, too_large_words
 from api.web.i18n import language
 from services.errors import DomainError, Unauthorized
 from workflows.client import WorkflowUnavailable
@@ -103,6 +104,8 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 405:
             exc.headers = {**(exc.headers or {}), "Allow": _allowed_methods(request)}
         if is_page(request):
+            if isinstance(exc, TooLarge):
+                return await error_page(request, 413, too_large_words(request, exc.limit), body_unread=True)
             return await error_page(request, exc.status_code, status_words(request, exc.status_code), exc.headers)
         return await http_exception_handler(request, exc)
 

@@ -17,9 +17,9 @@ def is_page(request: Request) -> bool:
 
 
 async def error_page(request: Request, status: int, message: str, headers: dict[str, str] | None = None,
-                     signed_out: bool = False) -> HTMLResponse:
-    response = page(request, "error.html", await reader(request), status_code=status, message=message, status=status,
-                    signed_out=signed_out)
+                     signed_out: bool = False, body_unread: bool = False) -> HTMLResponse:
+    response = page(request, "error.html", await reader(request, body_unread), status_code=status, message=message,
+                    status=status, signed_out=signed_out)
     response.headers.update(headers or {})
     return response
 
@@ -37,3 +37,8 @@ def status_words(request: Request, status: int) -> str:
     """What an HTTP refusal on a page means, in the reader's language."""
     t = Translator(language(request))
     return t.maybe(f"error.page.{status}", t("error.page.other"))
+
+
+def too_large_words(request: Request, limit: int) -> str:
+    """What was sent is past the limit of `limit` bytes, in the reader's language."""
+    return Translator(language(request))("error.page.too_large", size=f"{limit / 1024 / 1024:.1f}")

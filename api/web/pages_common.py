@@ -85,11 +85,12 @@ async def optional_principal(request: Request) -> Principal | None:
         return None
 
 
-async def reader(request: Request) -> Principal | None:
+async def reader(request: Request, body_unread: bool = False) -> Principal | None:
     """Who is signed in, for the navigation of a page that shows an error: None as well when the
-    request itself is refused (a form posted without its CSRF token)."""
+    request itself is refused (a form posted without its CSRF token). A body refused unread (too large)
+    has no token to check: the navigation names the session's reader, and nothing is changed."""
     try:
-        return await optional_principal(request)
+        return await request.app.state.authenticator.principal(request, None, check_csrf=not body_unread)
     except DomainError:
         return None
 

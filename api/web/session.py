@@ -33,13 +33,14 @@ def middleware_options(settings: Settings) -> dict:
     }
 
 
-async def signed_in_user_id(request: Request, session: AsyncSession) -> uuid.UUID:
-    """The user of the browser's live session; a state-changing request must also carry its CSRF token."""
+async def signed_in_user_id(request: Request, session: AsyncSession, check_csrf: bool = True) -> uuid.UUID:
+    """The user of the browser's live session; a state-changing request must also carry its CSRF token
+    (unless it is only asked who reads a refusal whose body was never read)."""
     key = request.session.get(SESSION_KEY)
     row = await active_web_session(session, key) if isinstance(key, str) else None
     if row is None:
         raise Unauthorized("error.sign_in_first")
-    if request.method not in SAFE_METHODS:
+    if check_csrf and request.method not in SAFE_METHODS:
         await require_csrf(request)
     return row.user_id
 

@@ -1,7 +1,8 @@
 """Hostile input over HTTP, on SQLite and PostgreSQL: bodies past the size limit, uploads past theirs or
 of the wrong type, pages past their cap, made-up cursors, JSON nested ten thousand deep, 10 MB of
 text, and awkward Unicode in every text field of a proposal, a comment and a coordination request.
-Each is refused with a 4xx that names the problem, or stored and returned exactly; never a 500."""
+Each is refused with a 4xx that names the problem (on a page, as a page in the reader's language), or
+stored and returned exactly; never a 500."""
 
 import base64
 import json
@@ -13,8 +14,10 @@ import pytest
 from api.limits import MULTIPART_MARGIN
 from tests.api.test_coordination import task_for
 from tests.api.test_drafts import upload
+from tests.api.test_pages import sign_in
 from tests.helpers import PROPOSAL, committee_id, org_id
 from tests.hostile.consultation import open_consultation
+from tests.oidc.browser import hidden_field
 from tests.services import draft_samples as samples
 
 MiB = 1024 * 1024
@@ -254,4 +257,33 @@ async def test_a_nul_anywhere_else_is_refused(stack):
     pid = (await new_draft(stack, proposer))["id"]
     note = await upload(http, proposer, pid, samples.pdf(), note="第一\x00稿")
     assert note.status_code == 422 and note.json()["detail"][0]["loc"] == ["body", "note"]
+    assert (await http.get(f"/api/v1/projects/{pid}/drafts", headers=proposer)).json() == []
+
+
+async def test_an_upload_past_its_limit_from_the_project_page_is_a_page_in_the_readers_language(stack):
+    http, proposer = stack.http, await stack.login("li.wei")
+    pid = (await new_draft(stack, proposer))["id"]
+    stack.settings.max_upload_bytes = 4096
+    await sign_in(http, "li.wei", "zh")
+    project_page = await http.get(f"/projects/{pid}")
+    token = hidden_field(project_page, "csrf_token")
+    too_big = {"file": ("草案.md", b"a" * (4096 + MULTIPART_MARGIN + 1), "text/markdown")}
+
+    declared = await http.post(f"/projects/{pid}/drafts", data={"csrf_token": token, "label": "working"},
+                               files=too_big)
+    assert declared.status_code == 413 and declared.headers["content-type"].startswith("text/html")
+    assert "提交的内容超过了本站允许的大小：最多 1.0 MiB。" in declared.text and 'class="site"' in declared.text
+    assert 'action="/logout"' in declared.text, "the navigation is still the signed-in reader's"
+
+    built = http.build_request("POST", f"/projects/{pid}/drafts", data={"csrf_token": token, "label": "working"},
+                               files=too_big)
+    body = built.read()
+
+    async def chunks():  # no Content-Length: counted as it arrives, refused as a page all the same
+        for start in range(0, len(body), 64 * 1024):
+            yield body[start:start + 64 * 1024]
+
+    streamed = await http.post(f"/projects/{pid}/drafts", content=chunks(),
+                               headers={"Content-Type": built.headers["content-type"]})
+    assert streamed.status_code == 413 and "最多 1.0 MiB" in streamed.text and '"detail"' not in streamed.text
     assert (await http.get(f"/api/v1/projects/{pid}/drafts", headers=proposer)).json() == []
