@@ -146,6 +146,12 @@ def typed(values: dict[str, list[str]]) -> Callable[[str], str]:
     return lambda name: (values.get(name) or [""])[0]
 
 
+class When(str):
+    """A date or a time in a table cell: kept on one line, where a narrow column would break it at a hyphen."""
+
+    when = True
+
+
 def local_time(value: datetime | None) -> str:
     if value is None:
         return "—"

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.web.ballot_words import rule_words, tally_words
 from api.web.page_text import Translator
-from api.web.pages_common import local_day, local_time
+from api.web.pages_common import When, local_day, local_time
 from api.web.record import Entry, Lookup, panel_words, record_entries
 from services.ballots import service as ballots
 from services.ballots.schemas import BallotPublic
@@ -97,7 +97,7 @@ async def _ballot(session: AsyncSession, ballot: BallotPublic, lookup: Lookup, a
         lines.append(t("record.ballot.voted_so_far", voted=ballot.voted, eligible=ballot.voters))
     rows = [Row([v.display_name, _org_of(acting.get(str(v.member_id)), t),
                  _vote_words(v.decision, t), v.comment,
-                 local_time(v.decided_at)])
+                 When(local_time(v.decided_at))])
             for v in await ballots.closed_votes(session, ballot.id)]
     outcome = "" if ballot.passed is None else ("passed" if ballot.passed else "failed")
     return Section(t("record.ballot.heading", purpose=t.maybe(f"purpose.{ballot.purpose}", "")), lines,
@@ -142,7 +142,7 @@ async def _site(session: AsyncSession, site: PilotSite, lookup: Lookup, t: Trans
         lines.append(t("record.label.plan", text=detail.plan))
     rows = [Row([t("record.report.progress", period=r.period) if r.kind == "progress" else t("record.report.final"),
                  r.text, "；".join(f"{name} = {value:g}" for name, value in r.metrics.items()),
-                 lookup.people.get(str(r.submitted_by_id), ""), local_time(r.submitted_at)])
+                 lookup.people.get(str(r.submitted_by_id), ""), When(local_time(r.submitted_at))])
             for r in detail.reports]
     return Section(t.pick(detail.org_name_zh, detail.org_name_en), lines,
                    [t("record.col.report"), t("record.col.content"), t("record.col.metrics"), t("record.col.by"),

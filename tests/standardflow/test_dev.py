@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -57,6 +58,10 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
     )
     try:
         output = _wait_for_line(process, "Ctrl-C stops everything", timeout=150)
+        # Keep reading, as a terminal does: the worker and the API log into the same pipe, and a full
+        # pipe would stop whoever writes next, the shutdown included.
+        later: list[str] = []
+        threading.Thread(target=lambda: later.extend(process.stdout), daemon=True).start()
         assert f"http://127.0.0.1:{api_port}/docs" in output
         assert f"Temporal UI: http://127.0.0.1:{ui_port}" in output
         assert "li.wei" in output and "wang.fang" in output
@@ -73,7 +78,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
         assert (tmp_path / "var" / "temporal.db").exists()
 
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=60) == 0
+        assert process.wait(timeout=60) == 0, "".join(later)
         assert not _port_open(api_port) and not _port_open(temporal_port)
     finally:
         if process.poll() is None:

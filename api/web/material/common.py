@@ -40,7 +40,8 @@ class Link:
 
 @dataclass(frozen=True)
 class Table:
-    """Rows of cells under a head; a cell is text or a Link. Shown inside a scrolling frame on small screens."""
+    """Rows of cells under a head; a cell is text, a When or a Link. Shown inside a scrolling frame on
+    small screens."""
 
     head: list[str]
     rows: list[list[str | Link]]

@@ -12,7 +12,7 @@ from api.web.material.common import (
     Fact, Link, Table, draft_href, draft_words, org_name, organisations, readable_project,
 )
 from api.web.page_text import Translator
-from api.web.pages_common import local_time
+from api.web.pages_common import When, local_time
 from services.consultations import service as consultations
 from services.consultations.models import Disposition
 from services.drafts import service as drafts
@@ -25,7 +25,7 @@ OUTCOMES = (*Disposition, None)  # None: no disposition yet
 @builds("submit_consultation_draft")
 async def consultation_draft(session: AsyncSession, principal: Principal, task: Task, t: Translator) -> dict[str, Any]:
     project = await readable_project(session, principal, task.project_id)
-    rows = [[Link(draft_words(d, t), draft_href(d)), local_time(d.uploaded_at), d.note]
+    rows = [[Link(draft_words(d, t), draft_href(d)), When(local_time(d.uploaded_at)), d.note]
             for d in reversed(await drafts.list_drafts(session, principal, project.id))]
     return {"drafts": Table([t("mat.col.draft"), t("mat.col.uploaded"), t("mat.col.note")], rows),
             "upload": f"/projects/{project.id}#drafts"}

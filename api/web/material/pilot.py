@@ -7,9 +7,11 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.web.material import builds
-from api.web.material.common import Fact, Link, Table, org_name, organisations, project_policy, readable_project
+from api.web.material.common import (
+    Fact, Link, Table, org_name, organisations, project_policy, readable_project,
+)
 from api.web.page_text import Translator
-from api.web.pages_common import local_day, local_time
+from api.web.pages_common import When, local_day, local_time
 from services.identity.principal import Principal
 from services.pilots import service as pilots
 from services.pilots.models import PilotSite
@@ -44,7 +46,7 @@ def _state(task: Task, t: Translator) -> str:
 
 
 def _schedule(asked: list[Task], t: Translator) -> Table:
-    rows = [[Link(_report_name(task, t), f"/tasks/{task.id}"), local_time(task.due_at), _state(task, t)]
+    rows = [[Link(_report_name(task, t), f"/tasks/{task.id}"), When(local_time(task.due_at)), _state(task, t)]
             for task in asked]
     return Table([t("mat.col.report"), t("col.due"), t("col.state")], rows)
 
@@ -77,7 +79,7 @@ def _metrics(metrics: dict[str, float]) -> str:
 def _reports_table(sites: list[PilotSiteDetail], t: Translator) -> Table:
     rows = [[t.pick(site.org_name_zh, site.org_name_en),
              t("mat.report.final") if report.kind == "final" else t("mat.report.progress", period=report.period),
-             local_day(report.submitted_at), report.text, _metrics(report.metrics)]
+             When(local_day(report.submitted_at)), report.text, _metrics(report.metrics)]
             for site in sites for report in site.reports]
     return Table([t("mat.pilot.site"), t("mat.col.report"), t("mat.col.date"), t("mat.col.progress"),
                   t("mat.col.metrics")], rows)
