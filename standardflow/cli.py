@@ -80,6 +80,9 @@ def api() -> None:
 def dev() -> None:
     """Everything on one machine: Temporal's dev server, migrations, demo data, the worker and the API."""
     settings = get_settings()
+    # Started in the background of a script, the process inherits SIGINT ignored and Python then never
+    # raises KeyboardInterrupt: Ctrl-C (or `kill -INT`) stops everything however this was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     children: list[subprocess.Popen] = []
     try:
         if settings.embedded_temporal:

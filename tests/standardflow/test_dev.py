@@ -55,6 +55,8 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
     process = subprocess.Popen(
         [sys.executable, "-m", "standardflow", "dev"], cwd=tmp_path, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # As from a script's background (`make run &`): SIGINT arrives ignored, and Ctrl-C must still work.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),  # noqa: PLW1509 - no threads yet
     )
     try:
         output = _wait_for_line(process, "Ctrl-C stops everything", timeout=150)
