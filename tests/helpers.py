@@ -53,3 +53,18 @@ async def eventually(read, until, seconds: float = 60):
             return value
         await asyncio.sleep(0.1)
     raise AssertionError(f"still {value!r} after {seconds} s")
+
+
+# Every deadline a person has, long enough that a busy machine cannot make them miss one.
+GENEROUS_DEADLINES = {
+    "screening_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
+    "revision_days": 600, "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
+}
+
+
+def shorten_calendar(settings, monkeypatch, standard_type: str = "*", **days) -> None:  # noqa: ANN001
+    """A policy day lasts a second: consultation 3 days, a pilot of one month reporting every 10 days,
+    generous deadlines for people; `days` changes any of these for `standard_type` ("*" for all)."""
+    monkeypatch.setattr(settings, "policy_day_seconds", 1)
+    monkeypatch.setattr(settings, "policy_overrides", {standard_type: {
+        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, **GENEROUS_DEADLINES, **days}})

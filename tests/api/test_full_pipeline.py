@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.helpers import inbox
+from tests.helpers import inbox, shorten_calendar
 from tests.journey import EXPERTS, MEMBERS, Journey, People
 from tests.workflows.histories import finished_histories, record, replayer
 
@@ -20,12 +20,7 @@ pytestmark = pytest.mark.timeout(420)
 def short_calendar(stack, monkeypatch):
     """Consultation 3 days, pilot one month with a report every 10 days, review due at once; people
     get generous deadlines so that a busy machine cannot make them miss one."""
-    monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
-    monkeypatch.setattr(stack.settings, "policy_overrides", {"*": {
-        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "review_interval_years": 0,
-        "screening_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
-        "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
-    }})
+    shorten_calendar(stack.settings, monkeypatch, review_interval_years=0)
     return stack
 
 

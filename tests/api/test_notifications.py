@@ -6,6 +6,8 @@ import email
 import email.policy
 import socket
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -130,13 +132,12 @@ def smtp_server():
     controller.stop()
 
 
-@pytest.fixture
-async def mail_stack(engine, temporal_client, tmp_path, smtp_server):
-    """The app and a worker that mails notifications through the loopback SMTP server."""
-    _, port = smtp_server
+@asynccontextmanager
+async def mailing(engine, temporal_client, tmp_path, smtp_port: int, **settings_values) -> AsyncIterator[Stack]:
+    """The app and a worker that mail notifications through the loopback SMTP server on `smtp_port`."""
     settings = Settings(var_dir=tmp_path, task_queue=f"sf-mail-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
                         public_base_url="http://testserver", session_secret="test-secret",
-                        smtp_host="127.0.0.1", smtp_port=port)
+                        smtp_host="127.0.0.1", smtp_port=smtp_port, **settings_values)
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
     worker = build_worker(temporal_client, settings.task_queue, session_factory(engine), mail=settings.mail,
                           site=settings.notice_site)
@@ -144,6 +145,12 @@ async def mail_stack(engine, temporal_client, tmp_path, smtp_server):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             yield Stack(http=http, settings=settings, worker=worker, server_errors=[])
+
+
+@pytest.fixture
+async def mail_stack(engine, temporal_client, tmp_path, smtp_server):
+    async with mailing(engine, temporal_client, tmp_path, smtp_server[1]) as stack:
+        yield stack
 
 
 async def test_notices_are_mailed_in_chinese_until_one_chooses_and_retried(mail_stack, smtp_server):

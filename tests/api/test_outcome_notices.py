@@ -12,21 +12,18 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from api.app import Parts, create_app
-from services.db import session_factory, transaction
+from services.db import transaction
 from services.demo import DEMO_PASSWORD
 from services.identity.permissions import Role
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user, grant_role
 from services.organisations.service import get_by_code
-from standardflow.config import Settings
-from tests.api.test_notifications import Mailbox, smtp_server  # noqa: F401 - fixture
+from tests.api.test_notifications import Mailbox, mailing, smtp_server  # noqa: F401 - fixture
 from tests.api.test_pages import post_form, sign_in
-from tests.conftest import Stack
 from tests.helpers import eventually, org_id
 from tests.journey import EXPERTS, MEMBERS, Journey, People
+from tests.oidc.browser import hidden_field
 from tests.workflows.histories import replayer
-from workflows.worker import build_worker
 
 pytestmark = pytest.mark.timeout(420)
 
@@ -42,17 +39,9 @@ SHORT = {"*": {
 @pytest.fixture
 async def zoned_stack(engine, temporal_client, tmp_path, smtp_server):  # noqa: F811 - the fixture imported above
     """The app and a worker of a deployment in another time zone, mailing through a loopback server."""
-    _, port = smtp_server
-    settings = Settings(var_dir=tmp_path, task_queue=f"sf-zone-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
-                        public_base_url="http://testserver", session_secret="test-secret", time_zone=ZONE,
-                        smtp_host="127.0.0.1", smtp_port=port, policy_day_seconds=1, policy_overrides=SHORT)
-    app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
-    worker = build_worker(temporal_client, settings.task_queue, session_factory(engine), mail=settings.mail,
-                          site=settings.notice_site)
-    async with worker, app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield Stack(http=http, settings=settings, worker=worker, server_errors=[])
+    async with mailing(engine, temporal_client, tmp_path, smtp_server[1], time_zone=ZONE, policy_day_seconds=1,
+                       policy_overrides=SHORT) as stack:
+        yield stack
 
 
 async def outcomes(http: httpx.AsyncClient, headers: dict, project_id: str, count: int) -> list[dict]:
@@ -126,7 +115,11 @@ async def test_a_failed_ballot_is_told_with_its_numbers_in_each_readers_language
     assert mails["zhang.min@demo.standardflow.example"].startswith("立项投票未通过（赞成 2")
 
     async with httpx.AsyncClient(transport=http._transport, base_url="http://testserver") as browser:
-        await sign_in(browser, proposer, "zh")  # the sign-in page in Chinese; the account's choice wins after it
+        browser.headers["Accept-Language"] = "zh-CN"  # the browser asks for Chinese; the account's choice wins
+        form = await browser.get("/login")
+        signed_in = await browser.post("/login", data={"username": proposer, "password": DEMO_PASSWORD,
+                                                       "csrf_token": hidden_field(form, "csrf_token")})
+        assert signed_in.status_code == 303
         page = await browser.get("/notifications", params={"project_id": j.project_id})
         assert '<html lang="en"' in page.text
         assert "Ballot failed (2 approve, 2 disapprove, 1 abstain)" in page.text

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.api.test_pages import options_of as options, post_form, propose, sign_in
+from tests.helpers import shorten_calendar
 from tests.oidc.browser import hidden_field
 from tests.services.draft_samples import elf
 
@@ -26,12 +27,7 @@ EXPERTS = ["wu.qiang", "zheng.hua", "feng.yu", "he.jing", "guo.tao"]
 @pytest.fixture
 def short_calendar(stack, monkeypatch):
     """Consultation 3 days, a pilot of one month reporting every 10 days; generous deadlines."""
-    monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
-    monkeypatch.setattr(stack.settings, "policy_overrides", {"group": {
-        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "screening_days": 600,
-        "drafting_days": 600, "disposition_days": 600, "approval_days": 600, "evaluation_days": 600,
-        "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
-    }})
+    shorten_calendar(stack.settings, monkeypatch, "group")
     return stack
 
 

@@ -11,7 +11,7 @@ import re
 import httpx
 import pytest
 
-from tests.helpers import eventually
+from tests.helpers import eventually, shorten_calendar
 from tests.journey import MEMBERS, Journey, People
 
 pytestmark = pytest.mark.timeout(420)
@@ -21,12 +21,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 @pytest.fixture
 def short_calendar(stack, monkeypatch):
-    monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
-    monkeypatch.setattr(stack.settings, "policy_overrides", {"*": {
-        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 20, "screening_days": 600,
-        "drafting_days": 600, "disposition_days": 600, "approval_days": 600, "revision_days": 600,
-        "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
-    }})
+    shorten_calendar(stack.settings, monkeypatch, report_interval_days=20)
     return stack
 
 

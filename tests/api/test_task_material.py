@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.api.test_pages import options_of, sign_in
-from tests.helpers import org_id
+from tests.helpers import org_id, shorten_calendar
 from tests.journey import EXPERTS, Journey, People
 from tests.oidc.browser import forms_of
 from tests.services.draft_samples import pdf
@@ -29,13 +29,7 @@ RAW = ("site_org_id", "{'", "UUID(", "None", "mat.", "ctx.", "field.", "[]")
 @pytest.fixture
 def short_calendar(stack, monkeypatch):
     """Consultation 3 days, a pilot of one month reporting every 10 days, the review due at once."""
-    monkeypatch.setattr(stack.settings, "policy_day_seconds", 1)
-    monkeypatch.setattr(stack.settings, "policy_overrides", {"group": {
-        "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, "screening_days": 600,
-        "drafting_days": 600, "disposition_days": 600, "approval_days": 600, "evaluation_days": 600,
-        "revision_days": 600, "review_interval_years": 0,
-        "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
-    }})
+    shorten_calendar(stack.settings, monkeypatch, "group", review_interval_years=0)
     return stack
 
 

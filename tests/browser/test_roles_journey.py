@@ -21,6 +21,7 @@ from playwright.async_api import Browser
 
 from tests.browser.conftest import ServedApp
 from tests.browser.roles import Journey, Person, option_values, send
+from tests.helpers import shorten_calendar
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -60,12 +61,8 @@ TALLY = {
 
 @pytest.fixture
 def short_calendar(served_app: ServedApp, monkeypatch: pytest.MonkeyPatch) -> ServedApp:
-    monkeypatch.setattr(served_app.settings, "policy_day_seconds", 1)
-    monkeypatch.setattr(served_app.settings, "policy_overrides", {"local": {
-        "consultation_days": CONSULTATION_DAYS, "pilot_months": 1, "report_interval_days": REPORT_DAYS, "screening_days": 600,
-        "revision_days": 600, "drafting_days": 600, "disposition_days": 600, "approval_days": 600,
-        "evaluation_days": 600, "ballot": {"open_days": 600}, "panel": {"opinion_days": 600},
-    }})
+    shorten_calendar(served_app.settings, monkeypatch, "local", consultation_days=CONSULTATION_DAYS,
+                     report_interval_days=REPORT_DAYS)
     return served_app
 
 
