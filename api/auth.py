@@ -26,7 +26,7 @@ from services.identity.keys import SigningKeys
 from services.identity.principal import Principal
 from services.identity.service import load_principal
 from services.identity.throttle import LoginLimits
-from services.identity.tokens import issue_access_token, token_key_id, verify_token
+from services.identity.tokens import issue_access_token, token_header, token_key_id, verify_token
 from standardflow.config import Settings
 
 API_AUDIENCE = "standardflow-api"
@@ -116,16 +116,24 @@ class ProviderKeys:
         return response.json()
 
 
+# Claims only an ID token carries (OpenID Connect Core 3.1.3.6, 3.3.2.11), and claims an access token
+# carries and an ID token does not (RFC 9068 2.2, and the `scp` of providers that predate it).
+_ID_TOKEN_CLAIMS = ("at_hash", "c_hash", "s_hash")
+_ACCESS_TOKEN_CLAIMS = ("client_id", "scope", "scp")
+
+
 @dataclass
 class OidcVerifier:
-    """Bearer JWTs from the configured provider: its keys, its issuer, our audience, expiry and
-    not-before. The person behind the token becomes a user the first time."""
+    """Bearer access tokens (JWTs) from the configured provider: its keys, its issuer, our audience,
+    expiry and not-before, and the type of an access token, never an ID token. The person behind the
+    token becomes a user the first time."""
 
     issuer: str
     audience: str
     keys: ProviderKeys
     leeway: int
     groups_claim: str
+    access_token_typ: str
     creates_users = True
 
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
@@ -134,8 +142,30 @@ class OidcVerifier:
             token, key_set, issuer=self.issuer, audience=self.audience, leeway=self.leeway,
             algorithms=["RS256", "PS256", "ES256"],
         )
-        user = await external_user(session, identity_from_claims(self.issuer, claims, self.groups_claim))
+        self._refuse_id_token(token, claims)
+        identity = identity_from_claims(self.issuer, claims, self.groups_claim)
+        user = await external_user(session, identity)
         return user.id
+
+    def _refuse_id_token(self, token: str, claims: dict) -> None:
+        typ = _media_type(token_header(token).get("typ"))
+        if self.access_token_typ:
+            if typ != _media_type(self.access_token_typ):
+                raise Unauthorized("error.token.not_access")
+            return
+        # A provider that does not mark its access tokens: an ID token is known by what it carries, or
+        # by Keycloak's own `typ` claim ("ID" against "Bearer").
+        marked = typ not in ("", "jwt") or str(claims.get("typ", "")).lower() == "id"
+        if marked or any(name in claims for name in _ID_TOKEN_CLAIMS):
+            raise Unauthorized("error.token.not_access")
+        if not any(name in claims for name in _ACCESS_TOKEN_CLAIMS):
+            raise Unauthorized("error.token.not_access")
+
+
+def _media_type(typ: object) -> str:
+    """RFC 7515 4.1.9: "at+jwt" and "application/at+jwt" name the same type, in any case."""
+    value = str(typ or "").lower()
+    return value.removeprefix("application/")
 
 
 class Authenticator:
@@ -181,8 +211,9 @@ async def identity(settings: Settings, sessions: async_sessionmaker[AsyncSession
             keys = ProviderKeys(settings.oidc_issuer, http, settings.oidc_jwks_min_refresh_seconds)
             verifiers.append(
                 OidcVerifier(
-                    issuer=settings.oidc_issuer, audience=settings.resolved_oidc_audience, keys=keys,
+                    issuer=settings.oidc_issuer, audience=settings.oidc_audience, keys=keys,
                     leeway=settings.oidc_leeway_seconds, groups_claim=settings.oidc_groups_claim,
+                    access_token_typ=settings.oidc_access_token_typ,
                 )
             )
         yield Identity(builtin, Authenticator(sessions, verifiers))

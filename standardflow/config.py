@@ -64,7 +64,12 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_scopes: str = "openid profile email"
-    oidc_audience: str = ""  # the `aud` API tokens must carry; empty means the client id
+    # The `aud` API bearer tokens must carry: required with a provider, and never the client id (an ID
+    # token carries the client id, and must not pass as an API token).
+    oidc_audience: str = ""
+    # The `typ` header a provider puts on its access tokens (RFC 9068); empty for a provider that does
+    # not mark them, whose ID tokens are then told apart by their claims (see docs/oidc.md).
+    oidc_access_token_typ: str = "at+jwt"
     oidc_groups_claim: str = ""  # e.g. "groups": values "ORGCODE:role" become memberships
     oidc_display_name: str = "Single sign-on"
     oidc_leeway_seconds: int = 30
@@ -87,6 +92,22 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"STANDARDFLOW_TIME_ZONE {name!r} is not an IANA time zone (e.g. Asia/Shanghai)") from exc
         return name
+
+    @model_validator(mode="after")
+    def _oidc_api_audience_of_its_own(self) -> "Settings":
+        if not self.oidc_issuer:
+            return self
+        if not self.oidc_audience:
+            raise ValueError(
+                "STANDARDFLOW_OIDC_AUDIENCE must be set with STANDARDFLOW_OIDC_ISSUER: the `aud` the provider "
+                "puts in access tokens for StandardFlow's API (see docs/oidc.md)"
+            )
+        if self.oidc_audience == self.oidc_client_id:
+            raise ValueError(
+                "STANDARDFLOW_OIDC_AUDIENCE must not be the client id: ID tokens carry the client id as their "
+                "audience, and an ID token is not an API token"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
@@ -114,10 +135,6 @@ class Settings(BaseSettings):
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer)
-
-    @property
-    def resolved_oidc_audience(self) -> str:
-        return self.oidc_audience or self.oidc_client_id
 
     @property
     def mail(self) -> MailConfig | None:

@@ -53,11 +53,16 @@ def verify_token(
     return decoded.claims
 
 
-def token_key_id(token: str) -> str | None:
+def token_header(token: str) -> dict:
+    """The protected header, unverified: only to choose a key or to read a verified token's type."""
     try:
-        return extract_compact(token.encode()).protected.get("kid")
+        return dict(extract_compact(token.encode()).protected)
     except (JoseError, ValueError):
-        return None
+        return {}
+
+
+def token_key_id(token: str) -> str | None:
+    return token_header(token).get("kid")
 
 
 def _audience_matches(claim: object, audience: str) -> bool:

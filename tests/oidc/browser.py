@@ -3,6 +3,7 @@ the provider (real HTTP on loopback), keeps each site's cookies, and fills in th
 
 import base64
 import hashlib
+import json
 import secrets
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urljoin, urlparse
@@ -80,6 +81,12 @@ class Browser:
         self, issuer: str, login: str, password: str, *, client_id: str = "standardflow-cli", resource: str = AUDIENCE
     ) -> str:
         """An access token for `resource`, as a command-line client gets one: code flow with PKCE."""
+        return (await self.tokens(issuer, login, password, client_id=client_id, resource=resource))["access_token"]
+
+    async def tokens(
+        self, issuer: str, login: str, password: str, *, client_id: str = "standardflow-cli", resource: str = AUDIENCE
+    ) -> dict:
+        """The token endpoint's whole answer (access token, ID token) to a command-line client."""
         verifier = secrets.token_urlsafe(48)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         state = secrets.token_urlsafe(12)
@@ -96,4 +103,21 @@ class Browser:
             "client_id": client_id, "code_verifier": verifier, "resource": resource,
         })
         assert response.status_code == 200, response.text
-        return response.json()["access_token"]
+        return response.json()
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _segment(token: str, index: int) -> dict:
+    part = token.split(".")[index]
+    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+
+def header_of(token: str) -> dict:
+    return _segment(token, 0)
+
+
+def claims_of(token: str) -> dict:
+    return _segment(token, 1)

@@ -76,12 +76,21 @@ class OidcProvider:
         self.start()
 
 
+_shared: dict[str, OidcProvider | int] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def oidc_provider(tmp_path_factory: pytest.TempPathFactory):
-    provider = OidcProvider(tmp_path_factory.mktemp("oidc") / "provider.log")
-    provider.start()
-    yield provider
-    provider.stop()
+    """One provider for the whole run. Each module that imports this fixture gets a session fixture of
+    its own, so they share the process: two issuers would make the same account two users."""
+    if not _shared["users"]:
+        _shared["provider"] = OidcProvider(tmp_path_factory.mktemp("oidc") / "provider.log")
+        _shared["provider"].start()
+    _shared["users"] += 1
+    yield _shared["provider"]
+    _shared["users"] -= 1
+    if not _shared["users"]:
+        _shared.pop("provider").stop()
 
 
 @dataclass
