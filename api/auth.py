@@ -134,6 +134,7 @@ class OidcVerifier:
     leeway: int
     groups_claim: str
     access_token_typ: str
+    groups_allowed: tuple[str, ...] = ()
     creates_users = True
 
     async def user_id_for(self, token: str, session: AsyncSession) -> uuid.UUID:
@@ -143,7 +144,7 @@ class OidcVerifier:
             algorithms=["RS256", "PS256", "ES256"],
         )
         self._refuse_id_token(token, claims)
-        identity = identity_from_claims(self.issuer, claims, self.groups_claim)
+        identity = identity_from_claims(self.issuer, claims, self.groups_claim, self.groups_allowed)
         user = await external_user(session, identity)
         return user.id
 
@@ -214,6 +215,7 @@ async def identity(settings: Settings, sessions: async_sessionmaker[AsyncSession
                     issuer=settings.oidc_issuer, audience=settings.oidc_audience, keys=keys,
                     leeway=settings.oidc_leeway_seconds, groups_claim=settings.oidc_groups_claim,
                     access_token_typ=settings.oidc_access_token_typ,
+                    groups_allowed=settings.oidc_groups_allowed_list,
                 )
             )
         yield Identity(builtin, Authenticator(sessions, verifiers))

@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     # not mark them, whose ID tokens are then told apart by their claims (see docs/oidc.md).
     oidc_access_token_typ: str = "at+jwt"
     oidc_groups_claim: str = ""  # e.g. "groups": values "ORGCODE:role" become memberships
+    # Which of the groups claim's "ORGCODE:role" values may grant a role, comma-separated; "*" stands
+    # for any organisation or any role, but never for admin, which is granted only where named.
+    # Empty: the claim grants nothing.
+    oidc_groups_allowed: str = ""
     oidc_display_name: str = "Single sign-on"
     oidc_leeway_seconds: int = 30
     oidc_jwks_min_refresh_seconds: int = 10  # an unknown key id fetches the JWKS again at most this often
@@ -107,6 +111,11 @@ class Settings(BaseSettings):
                 "STANDARDFLOW_OIDC_AUDIENCE must not be the client id: ID tokens carry the client id as their "
                 "audience, and an ID token is not an API token"
             )
+        if self.oidc_groups_claim and not self.oidc_groups_allowed_list:
+            raise ValueError(
+                "STANDARDFLOW_OIDC_GROUPS_ALLOWED must name what the groups claim may grant (e.g. \"*:*\" for any "
+                "role but admin in any organisation) when STANDARDFLOW_OIDC_GROUPS_CLAIM is set"
+            )
         return self
 
     @model_validator(mode="after")
@@ -135,6 +144,10 @@ class Settings(BaseSettings):
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer)
+
+    @property
+    def oidc_groups_allowed_list(self) -> tuple[str, ...]:
+        return tuple(value.strip() for value in self.oidc_groups_allowed.split(",") if value.strip())
 
     @property
     def mail(self) -> MailConfig | None:

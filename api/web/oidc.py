@@ -52,7 +52,10 @@ async def finish_sign_in(
                 claims |= extra
     except (OAuthError, KeyError) as exc:
         raise Invalid("error.provider.answer", reason=str(exc) or "-") from exc
-    return identity_from_claims(settings.oidc_issuer, claims, settings.oidc_groups_claim), token.get("id_token")
+    identity = identity_from_claims(
+        settings.oidc_issuer, claims, settings.oidc_groups_claim, settings.oidc_groups_allowed_list
+    )
+    return identity, token.get("id_token")
 
 
 async def sign_out_url(client: StarletteOAuth2App, settings: Settings, id_token: str | None) -> str | None:

@@ -1,6 +1,8 @@
 """People who sign in at an OpenID Connect provider: one user per (issuer, subject), made on first
 sign-in. Their roles are granted here by organisation admins, and, when a groups claim is configured,
-also taken from it: a value "ORGCODE:role" holds that role for as long as the provider says so."""
+also taken from it: a value "ORGCODE:role" that the deployment allows the provider to grant holds that
+role for as long as the provider says so. A token without the claim says nothing about roles; a claim
+that is an empty list says the person holds none."""
 
 import hashlib
 import re
@@ -27,15 +29,21 @@ class ExternalIdentity:
     username: str | None = None
     display_name: str | None = None
     email: str | None = None
-    groups: tuple[str, ...] | None = None  # None: no groups claim is configured, leave roles alone
+    # The claim's values the provider may grant; None: no claim configured, or none in this token, so
+    # the roles stay as they are.
+    groups: tuple[str, ...] | None = None
 
 
-def identity_from_claims(issuer: str, claims: dict, groups_claim: str = "") -> ExternalIdentity:
-    """What a token's (or the userinfo endpoint's) claims say about the person."""
+def identity_from_claims(
+    issuer: str, claims: dict, groups_claim: str = "", groups_allowed: tuple[str, ...] = ()
+) -> ExternalIdentity:
+    """What a token's (or the userinfo endpoint's) claims say about the person. Of the groups claim,
+    only the values `groups_allowed` lets the provider grant are kept."""
     groups = None
-    if groups_claim:
-        value = claims.get(groups_claim) or []
-        groups = tuple(str(g) for g in value) if isinstance(value, list) else (str(value),)
+    value = claims.get(groups_claim) if groups_claim else None
+    if value is not None:
+        values = [str(g) for g in value] if isinstance(value, list) else [str(value)]
+        groups = tuple(g for g in values if claim_allowed(g, groups_allowed))
     return ExternalIdentity(
         issuer=issuer,
         subject=str(claims["sub"]),
@@ -44,6 +52,20 @@ def identity_from_claims(issuer: str, claims: dict, groups_claim: str = "") -> E
         email=claims.get("email"),
         groups=groups,
     )
+
+
+def claim_allowed(value: str, allowed: tuple[str, ...]) -> bool:
+    """Whether "ORGCODE:role" matches an allowed "ORGCODE:role", where "*" stands for any organisation
+    or any role but admin: a provider grants admin only where a deployment names it."""
+    code, sep, role = value.partition(":")
+    if not sep:
+        return False
+    for pattern in allowed:
+        allowed_code, _, allowed_role = pattern.partition(":")
+        any_role = allowed_role == "*" and role != Role.admin
+        if allowed_code in ("*", code) and (allowed_role == role or any_role):
+            return True
+    return False
 
 
 async def external_user(session: AsyncSession, identity: ExternalIdentity) -> User:

@@ -75,6 +75,11 @@ class OidcProvider:
         self.stop()
         self.start()
 
+    def put_account(self, login: str, password: str, **claims: object) -> None:
+        """Add or change an account at the provider (see provider.mjs); a claim not given is not sent."""
+        response = httpx.put(f"{self.issuer}/test/accounts/{login}", json={"password": password, "claims": claims})
+        response.raise_for_status()
+
 
 _shared: dict[str, OidcProvider | int] = {"users": 0}
 
@@ -140,6 +145,7 @@ def oidc_settings(provider: OidcProvider, **overrides) -> dict:
     return {
         "oidc_issuer": provider.issuer, "oidc_client_id": WEB_CLIENT[0], "oidc_client_secret": WEB_CLIENT[1],
         "oidc_scopes": "openid profile email groups", "oidc_audience": AUDIENCE, "oidc_groups_claim": "groups",
+        "oidc_groups_allowed": "*:*",
         "oidc_display_name": "Test IdP", "oidc_leeway_seconds": 0, "oidc_jwks_min_refresh_seconds": 0,
         **overrides,
     }

@@ -177,6 +177,19 @@ async function submitConsent(req, res, provider) {
 
 const INTERACTION = /^\/interaction\/([\w-]+)(\/login|\/confirm)?$/;
 
+// PUT /test/accounts/LOGIN with {password, claims}: adds or changes an account, so a test can have a
+// person of its own and change what the provider says about them (a claim left out is not sent).
+const TEST_ACCOUNT = /^\/test\/accounts\/([\w.-]+)$/;
+
+async function putAccount(req, res, login) {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const { password, claims } = JSON.parse(body);
+  ACCOUNTS[login] = { password, claims: { preferred_username: login, ...claims } };
+  res.writeHead(204);
+  res.end();
+}
+
 async function interaction(req, res, provider, step) {
   if (req.method === 'GET' && !step) return showInteraction(req, res, provider);
   if (req.method === 'POST' && step === '/login') return submitLogin(req, res, provider);
@@ -188,7 +201,10 @@ const provider = new Provider(issuer, configuration);
 const callback = provider.callback();
 
 const server = http.createServer((req, res) => {
-  const match = INTERACTION.exec(new URL(req.url, issuer).pathname);
+  const { pathname } = new URL(req.url, issuer);
+  const account = TEST_ACCOUNT.exec(pathname);
+  if (account && req.method === 'PUT') return putAccount(req, res, account[1]);
+  const match = INTERACTION.exec(pathname);
   if (!match) return callback(req, res);
   return interaction(req, res, provider, match[2]).catch((error) => {
     sendHtml(res, 400, page('Interaction failed', escapeHtml(error.message)));
