@@ -73,15 +73,15 @@ class BuiltinIssuer:
 
 
 class ProviderKeys:
-    """An OpenID Connect provider's discovery document and published keys, cached. A key id we do not
-    hold fetches the keys again (the provider has rotated), but at most once per `min_refresh`
+    """An OpenID Connect provider's discovery document and published keys, cached for `refresh`
+    seconds, so a key the provider has dropped stops verifying within that time. A key id we do not
+    hold fetches the keys sooner (the provider has rotated), but at most once per `min_refresh`
     seconds, so tokens with made-up key ids cannot make us hammer the provider."""
 
-    MAX_AGE = 24 * 3600
-
-    def __init__(self, issuer: str, http: httpx.AsyncClient, min_refresh: float) -> None:
+    def __init__(self, issuer: str, http: httpx.AsyncClient, refresh: float, min_refresh: float) -> None:
         self.issuer = issuer
         self.http = http
+        self.refresh = refresh
         self.min_refresh = min_refresh
         self.metadata: dict | None = None
         self.key_set: KeySet | None = None
@@ -91,7 +91,7 @@ class ProviderKeys:
     async def for_key_id(self, kid: str | None) -> KeySet:
         async with self._lock:
             age = time.monotonic() - self.fetched_at
-            if self.key_set is None or age > self.MAX_AGE or (not self._holds(kid) and age >= self.min_refresh):
+            if self.key_set is None or age >= self.refresh or (not self._holds(kid) and age >= self.min_refresh):
                 await self._fetch()
             return self.key_set
 
@@ -209,7 +209,9 @@ async def identity(settings: Settings, sessions: async_sessionmaker[AsyncSession
     verifiers: list[TokenVerifier] = [builtin]
     async with httpx.AsyncClient(timeout=10) as http:
         if settings.oidc_enabled:
-            keys = ProviderKeys(settings.oidc_issuer, http, settings.oidc_jwks_min_refresh_seconds)
+            keys = ProviderKeys(
+                settings.oidc_issuer, http, settings.oidc_jwks_refresh_seconds, settings.oidc_jwks_min_refresh_seconds
+            )
             verifiers.append(
                 OidcVerifier(
                     issuer=settings.oidc_issuer, audience=settings.oidc_audience, keys=keys,

@@ -77,7 +77,10 @@ class Settings(BaseSettings):
     oidc_groups_allowed: str = ""
     oidc_display_name: str = "Single sign-on"
     oidc_leeway_seconds: int = 30
-    oidc_jwks_min_refresh_seconds: int = 10  # an unknown key id fetches the JWKS again at most this often
+    # The provider's published keys are fetched again this often at most (a dropped key stops verifying
+    # within it), and on an unknown key id, but then not more often than the minimum.
+    oidc_jwks_refresh_seconds: int = 3600
+    oidc_jwks_min_refresh_seconds: int = 10
     web_session_hours: int = 12
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 50
@@ -117,6 +120,13 @@ class Settings(BaseSettings):
                 "role but admin in any organisation) when STANDARDFLOW_OIDC_GROUPS_CLAIM is set"
             )
         return self
+
+    @field_validator("oidc_jwks_refresh_seconds")
+    @classmethod
+    def _jwks_refreshed_at_least_hourly(cls, seconds: int) -> int:
+        if not 1 <= seconds <= 3600:
+            raise ValueError("STANDARDFLOW_OIDC_JWKS_REFRESH_SECONDS must be between 1 and 3600")
+        return seconds
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> "Settings":
