@@ -225,8 +225,11 @@ async def identity(settings: Settings, sessions: async_sessionmaker[AsyncSession
 
 def login_limits(settings: Settings) -> LoginLimits:
     return LoginLimits(
-        per_account=settings.login_max_failures_per_account,
+        free_failures=settings.login_failures_before_delay,
         per_address=settings.login_max_failures_per_address,
+        per_account=settings.login_max_failures_per_account,
+        first_delay=settings.login_first_delay_seconds,
+        max_delay=settings.login_max_delay_seconds,
         window_seconds=settings.login_failure_window_seconds,
     )
 

@@ -16,6 +16,7 @@ from api.limits import TooLarge
 from api.web.error_page import error_page, is_page, page_problems, status_words, too_large_words
 from api.web.i18n import language
 from services.errors import DomainError, Unauthorized
+from services.identity.throttle import TooManyAttempts
 from workflows.client import WorkflowUnavailable
 
 
@@ -79,13 +80,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> Response:
         if is_page(request):
-            return await error_page(request, exc.status_code, exc.text(language(request)),
+            return await error_page(request, exc.status_code, exc.text(language(request)), _headers(exc, page=True),
                                     signed_out=isinstance(exc, Unauthorized))
         body: dict = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field
-        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthorized) else None
-        return JSONResponse(body, status_code=exc.status_code, headers=headers)
+        return JSONResponse(body, status_code=exc.status_code, headers=_headers(exc, page=False))
 
     @app.exception_handler(WorkflowUnavailable)
     async def _workflow_unavailable(request: Request, exc: WorkflowUnavailable) -> Response:
@@ -108,6 +108,14 @@ def install(app: FastAPI) -> None:
                 return await error_page(request, 413, too_large_words(request, exc.limit), body_unread=True)
             return await error_page(request, exc.status_code, status_words(request, exc.status_code), exc.headers)
         return await http_exception_handler(request, exc)
+
+
+def _headers(exc: DomainError, page: bool) -> dict[str, str] | None:
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, Unauthorized) and not page:
+        return {"WWW-Authenticate": "Bearer"}
+    return None
 
 
 def _allowed_methods(request: Request) -> str:

@@ -82,9 +82,20 @@ class Settings(BaseSettings):
     oidc_jwks_refresh_seconds: int = 3600
     oidc_jwks_min_refresh_seconds: int = 10
     web_session_hours: int = 12
-    login_max_failures_per_account: int = 5
+    # Password sign-in (services/identity/throttle.py): one address may fail this often at one account
+    # before each further try there waits, first login_first_delay_seconds, doubling up to the most.
+    login_failures_before_delay: int = 5
+    login_first_delay_seconds: float = 2
+    login_max_delay_seconds: float = 900
+    # One address's failures at all accounts together before its tries wait in the same way.
     login_max_failures_per_address: int = 50
-    login_failure_window_seconds: int = 900
+    # An account failed at this often (from every address) gives each address one failure before it waits.
+    login_max_failures_per_account: int = 20
+    # How long a failure counts; longer than the longest delay, or a patient guesser would start afresh.
+    login_failure_window_seconds: int = 86_400
+    # Proxies whose X-Forwarded-For names the client (comma-separated addresses or networks, "*" for
+    # any); none by default, so a client cannot pick the address its sign-in failures count against.
+    trusted_proxies: str = ""
 
     @model_validator(mode="after")
     def _policy_overrides_fit_the_policies(self) -> "Settings":

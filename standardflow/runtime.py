@@ -101,4 +101,15 @@ async def run_worker(settings: Settings) -> None:
 
 
 def run_api(settings: Settings) -> None:
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+    uvicorn.run(create_app(settings), **server_options(settings))
+
+
+def server_options(settings: Settings) -> dict:
+    """How uvicorn serves the API. X-Forwarded-For and X-Forwarded-Proto are believed only from the
+    trusted proxies (none by default, where uvicorn would believe any process on this machine):
+    otherwise a client could pick the address its sign-in failures count against."""
+    trusted = [proxy.strip() for proxy in settings.trusted_proxies.split(",") if proxy.strip()]
+    return {
+        "host": settings.api_host, "port": settings.api_port, "log_level": "info",
+        "proxy_headers": True, "forwarded_allow_ips": trusted,
+    }

@@ -22,8 +22,9 @@ async def issue_token(
     """Exchange a built-in account's username and password for a signed access token (JWT), as the
     OAuth2 password grant does (its other fields, such as grant_type=password, may be sent too).
 
-    Failed attempts are limited per account and per client address: past the limit the answer is 429
-    until the window has passed."""
+    After repeated failures from one client address at an account, or at all accounts together, the
+    next try from that address must wait a delay that doubles with each further failure: until then
+    the answer is 429 with Retry-After (seconds). Failures elsewhere never hold up another address."""
     address = request.client.host if request.client else "unknown"
     limits = login_limits(request.app.state.settings)
     user = await sign_in(request.app.state.sessions, username, password, address, limits)

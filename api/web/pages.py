@@ -42,7 +42,8 @@ async def login(
     password: Annotated[str, Form(max_length=256)],
     next: Annotated[str | None, Form()] = None,  # noqa: A002 - the form field's name
 ) -> Response:
-    """Sign in with a built-in account; failures are limited per account and per address."""
+    """Sign in with a built-in account; after repeated failures from an address its next try waits
+    (services/identity/throttle.py)."""
     await browser.require_csrf(request)
     settings = _settings(request)
     address = request.client.host if request.client else "unknown"
@@ -52,8 +53,10 @@ async def login(
         )
     except Unauthorized:
         return sign_in_page(request, 401, ("wrong_password", {}), local_path(next))
-    except TooManyAttempts:
-        return sign_in_page(request, 429, ("too_many", {"minutes": login_limits(settings).minutes}), local_path(next))
+    except TooManyAttempts as exc:
+        refused = sign_in_page(request, 429, ("too_many", {"wait": exc.values["wait"]}), local_path(next))
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     browser.begin(request, key)
     await _chosen_language(request, username)
     return RedirectResponse(local_path(next), status_code=303)
