@@ -1,8 +1,10 @@
 """Signing in at the configured OpenID Connect provider from the browser: authorisation code with
 PKCE through Authlib's Starlette client, which keeps the state, nonce and code verifier in the session."""
 
+import logging
 import warnings
 
+import httpx
 from fastapi import Request
 
 # Authlib 1.9 would rather run on httpx2 and says so on import; the app runs on httpx, which Authlib
@@ -18,6 +20,7 @@ from services.identity.external import ExternalIdentity, identity_from_claims
 from standardflow.config import Settings
 
 CALLBACK_PATH = "/login/oidc/callback"
+log = logging.getLogger(__name__)
 
 
 def provider_client(settings: Settings) -> StarletteOAuth2App | None:
@@ -45,17 +48,28 @@ async def finish_sign_in(
     try:
         token = await client.authorize_access_token(request)
         claims = dict(token["userinfo"])
-        metadata = await client.load_server_metadata()
-        if metadata.get("userinfo_endpoint"):
-            extra = dict(await client.userinfo(token=token))
-            if extra.get("sub") == claims.get("sub"):
-                claims |= extra
     except (OAuthError, KeyError) as exc:
         raise Invalid("error.provider.answer", reason=str(exc) or "-") from exc
+    claims |= await _userinfo(client, token, claims.get("sub"))
     identity = identity_from_claims(
         settings.oidc_issuer, claims, settings.oidc_groups_claim, settings.oidc_groups_allowed_list
     )
     return identity, token.get("id_token")
+
+
+async def _userinfo(client: StarletteOAuth2App, token: dict, subject: object) -> dict:
+    """The userinfo endpoint's claims about the person the ID token names; none when the provider
+    has no such endpoint or refuses the access token there (one issued for the API, not for
+    userinfo): then the ID token's claims are all we go by, and the refusal is only logged."""
+    metadata = await client.load_server_metadata()
+    if not metadata.get("userinfo_endpoint"):
+        return {}
+    try:
+        extra = dict(await client.userinfo(token=token))
+    except (OAuthError, httpx.HTTPError, ValueError) as exc:
+        log.warning("the provider's userinfo endpoint refused the access token; using the ID token's claims: %s", exc)
+        return {}
+    return extra if extra.get("sub") == subject else {}
 
 
 async def sign_out_url(client: StarletteOAuth2App, settings: Settings, id_token: str | None) -> str | None:

@@ -16,6 +16,7 @@ const issuer = `http://127.0.0.1:${port}`;
 const OTHER_AUDIENCE = 'urn:example:another-api';
 // The "short" client's access tokens live two seconds, so a test can hold an expired one.
 const SHORT_TTL_CLIENT = 'standardflow-cli-short';
+const DEFAULT_RESOURCE_CLIENT = 'standardflow-web-api-default';
 
 const ACCOUNTS = {
   'tang.yi': {
@@ -74,6 +75,16 @@ const configuration = {
       grant_types: ['authorization_code'],
       response_types: ['code'],
     },
+    // A web client whose tokens are for the API by default: its access token is a JWT for the API,
+    // which the userinfo endpoint refuses, as a provider with a default resource does.
+    {
+      client_id: DEFAULT_RESOURCE_CLIENT,
+      client_secret: 'web-client-secret',
+      redirect_uris: [`${appBase}/login/oidc/callback`],
+      post_logout_redirect_uris: [`${appBase}/login`],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+    },
     publicClient('standardflow-cli'),
     publicClient(SHORT_TTL_CLIENT),
   ],
@@ -93,6 +104,8 @@ const configuration = {
     resourceIndicators: {
       enabled: true,
       useGrantedResource: () => true,
+      defaultResource: (ctx, client, oneOf) => oneOf
+        || (client.clientId === DEFAULT_RESOURCE_CLIENT ? audience : undefined),
       getResourceServerInfo: (ctx, indicator, client) => resourceServer(indicator, client),
     },
   },
