@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from api import errors, limits
+from api import errors, limits, security_headers
 from api.auth import identity
 from api.routes import admin, auth, ballots, catalogue, consultations, coordination, dashboard, drafts, escalations, evaluations, health, notifications, panels, pilots, projects, reference, tasks, timeline
 from api.web import site
@@ -53,6 +53,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     errors.install(app)
     limits.install(app, settings)  # inside the session middleware that install_web adds around it
     install_web(app, settings)
+    security_headers.install(app, settings)  # around everything, the refusals of the other middlewares too
     for module in (health, auth, admin, reference, projects, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, site):
         app.include_router(module.router)
     return app

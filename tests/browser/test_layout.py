@@ -1,14 +1,15 @@
 """Headless Chromium at a phone's 390 × 844 and a desktop's 1280 px: signing in lands on the inbox;
 every page a proposer and a committee secretary open has the navigation, never scrolls sideways and
-keeps its header to one line (behind a menu on the phone). A form sent after the session expired
-keeps what was typed, and signing in returns to it. Screenshots go to test-artifacts/screenshots."""
+keeps its header to one line (behind a menu on the phone), and breaks no rule of the pages'
+Content-Security-Policy. A form sent after the session expired keeps what was typed, and signing in
+returns to it. Screenshots go to test-artifacts/screenshots."""
 
 import base64
 import json
 import uuid
 
 from itsdangerous import TimestampSigner
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, BrowserContext, Page
 
 from services.db import session_factory, transaction
 from services.demo import DEMO_PASSWORD
@@ -26,11 +27,30 @@ MEASURE = """() => ({
     catalogueLinks: document.querySelectorAll("header nav.site a[href='/catalogue']").length,
 })"""
 SAVED_FORMS = "() => Object.keys(sessionStorage).filter(key => key.startsWith('standardflow.form:'))"
+# Every page of the context reports what its Content-Security-Policy blocked, whatever page it was.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
+    window.reportViolation(`${location.pathname}: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+        + ` at ${event.sourceFile}:${event.lineNumber}`));"""
+
+
+async def watched(context: BrowserContext) -> BrowserContext:
+    """The context notes the policy's refusals in context.violations, from the browser's own event and
+    from its console ("Refused to ... because it violates the following Content Security Policy")."""
+    violations: list[str] = []
+
+    def note(text: str) -> None:
+        violations.append(text)
+
+    await context.expose_function("reportViolation", note)
+    await context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", lambda message: note(message.text) if "Content Security Policy" in message.text else None)
+    context.violations = violations
+    return context
 
 
 async def sign_in(browser: Browser, served: ServedApp, username: str, locale: str) -> Page:
     """A browser of one's own, signed in from the sign-in page without a `next`: it lands on the inbox."""
-    context = await browser.new_context(locale=locale, viewport=DESKTOP)
+    context = await watched(await browser.new_context(locale=locale, viewport=DESKTOP))
     page = await context.new_page()
     await page.goto(served.base_url + "/login")
     await page.fill("input[name=username]", username)
@@ -94,7 +114,7 @@ async def test_signing_in_lands_on_the_inbox_and_every_page_fits_a_phone(browser
         for name, path in pages.items():
             shot = f"layout-{served_app.database}-{person}-{name}"
             problems += await layout_problems(page, served_app.base_url + path, shot)
-    anonymous = await (await browser.new_context(locale="zh-CN")).new_page()
+    anonymous = await (await watched(await browser.new_context(locale="zh-CN"))).new_page()
     for name, path in {"login": "/login", "public-catalogue": "/catalogue"}.items():
         problems += await layout_problems(anonymous, served_app.base_url + path, f"layout-{served_app.database}-{name}")
     assert problems == []
@@ -108,6 +128,8 @@ async def test_signing_in_lands_on_the_inbox_and_every_page_fits_a_phone(browser
     await secretary.click("header nav.site a[href='/inbox']")
     await secretary.wait_for_url("**/inbox")
     assert "我的待办" in await secretary.inner_text("h1")
+    for page in (proposer, secretary, anonymous):
+        assert page.context.violations == []
 
 
 async def _end_server_session(page: Page, served: ServedApp, engine) -> None:  # noqa: ANN001 - the app's engine
@@ -157,3 +179,4 @@ async def test_a_form_sent_after_the_session_expired_keeps_what_was_typed(
     assert await page.evaluate(SAVED_FORMS) == [], "the copy is forgotten once the form went through"
     await page.goto(served_app.base_url + "/projects/new")
     assert await page.input_value("input[name=title_zh]") == ""
+    assert page.context.violations == []
