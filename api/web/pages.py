@@ -1,5 +1,6 @@
 """The pages: sign in (built-in account or the provider), sign out, and the signed-in landing page."""
 
+import logging
 from typing import Annotated
 
 import httpx
@@ -9,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.auth import ProviderUnavailable, login_limits
 from api.deps import SessionDep, WritingSessionDep
 from api.web import oidc, session as browser
-from api.web.i18n import language
 from api.web.pages_common import page
 from api.web.signin import local_path, sign_in_page
 from services.db import transaction
@@ -18,6 +18,8 @@ from services.identity.service import get_by_username
 from services.identity.throttle import TooManyAttempts
 from services.identity.web_sessions import end_web_session, password_web_session, provider_web_session
 from standardflow.config import Settings
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 NEXT_KEY = "next"
@@ -81,7 +83,7 @@ async def login_at_provider(request: Request, next: str | None = None) -> Respon
     try:
         return await client.authorize_redirect(request, oidc.callback_url(_settings(request)))
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
+        raise _provider_down(exc) from exc
 
 
 @router.get(oidc.CALLBACK_PATH)
@@ -92,9 +94,11 @@ async def provider_callback(request: Request, session: WritingSessionDep) -> Res
     try:
         identity, id_token = await oidc.finish_sign_in(client, request, settings)
     except Invalid as exc:
-        return sign_in_page(request, 400, ("provider_failed", {"reason": exc.text(language(request))}), next_path)
+        # What went wrong is for the logs; the person is told that it did, and what they can do.
+        log.warning("sign-in at the identity provider failed: %s", exc.message)
+        return sign_in_page(request, 400, ("provider_failed", {}), next_path)
     except httpx.HTTPError as exc:
-        raise ProviderUnavailable("error.provider.unreachable", reason=str(exc)) from exc
+        raise _provider_down(exc) from exc
     key = await provider_web_session(session, identity, hours=settings.web_session_hours, id_token=id_token)
     browser.begin(request, key)
     return RedirectResponse(next_path, status_code=303)
@@ -125,6 +129,16 @@ async def account(request: Request) -> Response:
     except Unauthorized:
         return RedirectResponse(f"/login?next={ACCOUNT}", status_code=303)
     return page(request, "account.html", principal)
+
+
+def _provider_down(exc: httpx.HTTPError) -> ProviderUnavailable:
+    """The provider did not answer: logged with the address and the error, told to the person plainly."""
+    try:
+        where = str(exc.request.url)
+    except RuntimeError:  # an error raised before any request was made
+        where = "?"
+    log.warning("the identity provider cannot be reached at %s: %r", where, exc)
+    return ProviderUnavailable("error.provider.down")
 
 
 def _provider(request: Request):  # noqa: ANN202 - Authlib's client class
