@@ -233,3 +233,39 @@ def test_api_and_worker_scale_and_survive_drains():
     backend = rule["http"]["paths"][0]["backend"]["service"]
     assert backend["name"] == "standardflow-api"
     assert backend["port"]["name"] in {port["name"] for port in service["spec"]["ports"]}
+
+
+def _admits(policy: dict, namespace: str, labels: dict[str, str], port: int) -> bool:
+    """Whether a NetworkPolicy's ingress rules let a pod of this namespace and labels in on this port
+    (namespaces are told by their kubernetes.io/metadata.name label, as Kubernetes sets it)."""
+    own = policy["metadata"]["namespace"]
+
+    def matches(selector: dict, found: dict[str, str]) -> bool:
+        return all(found.get(key) == value for key, value in selector.get("matchLabels", {}).items())
+
+    for rule in policy["spec"]["ingress"]:
+        if port not in {p["port"] for p in rule.get("ports", [])}:
+            continue
+        for peer in rule["from"]:
+            names = peer.get("namespaceSelector")
+            in_namespace = matches(names, {"kubernetes.io/metadata.name": namespace}) if names is not None \
+                else namespace == own
+            if in_namespace and matches(peer.get("podSelector", {}), labels):
+                return True
+    return False
+
+
+def test_only_standardflows_pods_and_temporals_own_reach_the_temporal_frontend():
+    policy = k8s_object("NetworkPolicy", "temporal-frontend-from-standardflow")
+    host, port = _configmap()["STANDARDFLOW_TEMPORAL_ADDRESS"].rsplit(":", 1)
+    assert host.split(".")[1] == policy["metadata"]["namespace"], "the policy guards the frontend the app dials"
+    namespace = k8s_object("Namespace", "standardflow")["metadata"]["name"]
+    talking_to_temporal = [w for w in workloads() if w["metadata"]["name"] != "standardflow-migrate"]
+    assert {w["metadata"]["name"] for w in talking_to_temporal} >= {"standardflow-api", "standardflow-worker"}
+    for workload in talking_to_temporal:
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        assert _admits(policy, namespace, labels, int(port)), workload["metadata"]["name"]
+    assert _admits(policy, "temporal", {"app.kubernetes.io/component": "history"}, int(port))
+    assert not _admits(policy, namespace, {"app.kubernetes.io/name": "something-else"}, int(port))
+    assert not _admits(policy, "default", {"app.kubernetes.io/part-of": "standardflow"}, int(port))
+    assert not _admits(policy, namespace, talking_to_temporal[0]["spec"]["template"]["metadata"]["labels"], 8080)
