@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean browser-packages
+.PHONY: run test bench clean test-packages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ run: $(STAMP)
 	$(BIN)/standardflow dev
 
 ## test: the whole suite, on SQLite and PostgreSQL, against real Temporal servers
-test: $(STAMP) tests/oidc/node_modules/.package-lock.json browser-packages
+test: $(STAMP) tests/oidc/node_modules/.package-lock.json test-packages
 	scripts/ensure-test-services.sh
 	$(BIN)/pytest
 
@@ -25,11 +25,12 @@ test: $(STAMP) tests/oidc/node_modules/.package-lock.json browser-packages
 tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
 	cd tests/oidc && npm ci --no-audit --no-fund
 
-# The page tests drive Debian's Chromium through Playwright (never `playwright install`), and the
-# screenshots need a font with Chinese glyphs.
-browser-packages:
-	(command -v chromium >/dev/null && dpkg -s fonts-wqy-zenhei >/dev/null 2>&1) || \
-	  (apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei)
+# Debian packages the tests run: the page tests drive Chromium through Playwright (never `playwright
+# install`), and the screenshots need a font with Chinese glyphs; nginx puts TLS with client
+# certificates in front of a Temporal dev server (tests/standardflow/test_temporal_tls.py).
+test-packages:
+	(command -v chromium >/dev/null && dpkg -s fonts-wqy-zenhei nginx >/dev/null 2>&1) || \
+	  (apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei nginx)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache tests/oidc/node_modules

@@ -14,7 +14,7 @@ from api.web import site
 from api.web.mount import install as install_web
 from services.db import create_engine, session_factory
 from standardflow.config import Settings
-from workflows.client import connect
+from standardflow.temporal import temporal_client
 
 
 @dataclass
@@ -34,9 +34,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
         engine = parts.engine or create_engine(settings.resolved_database_url)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
-        app.state.temporal = parts.temporal or await connect(
-            settings.resolved_temporal_address, settings.temporal_namespace
-        )
+        app.state.temporal = parts.temporal or await temporal_client(settings)
         async with identity(settings, app.state.sessions) as running:
             app.state.builtin_issuer, app.state.authenticator = running.builtin, running.authenticator
             yield

@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    # A secured Temporal cluster or Temporal Cloud: TLS (the CA that signed the frontend's certificate,
+    # else the system's), a client certificate and key for mutual TLS, the name the frontend's
+    # certificate is checked against when it differs from the address's host, and an API key.
+    temporal_tls: bool = False
+    temporal_tls_ca_path: Path | None = None
+    temporal_tls_cert_path: Path | None = None
+    temporal_tls_key_path: Path | None = None
+    temporal_tls_server_name: str = ""
+    temporal_api_key: SecretStr = SecretStr("")
     task_queue: str = "standardflow"
     # Workflows the worker keeps in memory between their events (about 0.6 MB each); one that has
     # left the cache is replayed from its history when it next has work. Sized for a worker ≤ 300 MB.
@@ -110,6 +119,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"STANDARDFLOW_TIME_ZONE {name!r} is not an IANA time zone (e.g. Asia/Shanghai)") from exc
         return name
+
+    @model_validator(mode="after")
+    def _temporal_client_certificate_with_its_key(self) -> "Settings":
+        if bool(self.temporal_tls_cert_path) != bool(self.temporal_tls_key_path):
+            raise ValueError("STANDARDFLOW_TEMPORAL_TLS_CERT_PATH and STANDARDFLOW_TEMPORAL_TLS_KEY_PATH go together: "
+                             "a client certificate for mutual TLS needs its private key")
+        return self
+
+    @property
+    def temporal_uses_tls(self) -> bool:
+        """TLS when asked for, or implied by a CA, a client certificate, a server name or an API key."""
+        return self.temporal_tls or any((self.temporal_tls_ca_path, self.temporal_tls_cert_path,
+                                         self.temporal_tls_server_name, self.temporal_api_key.get_secret_value()))
 
     @model_validator(mode="after")
     def _oidc_api_audience_of_its_own(self) -> "Settings":

@@ -17,8 +17,8 @@ from services.db import create_engine, session_factory, transaction
 from services.demo import seed_demo
 from standardflow import health
 from standardflow.config import Settings
+from standardflow.temporal import temporal_client
 from workflows.client import answers as temporal_answers
-from workflows.client import connect
 from workflows.worker import build_worker
 
 STAGE_SEARCH_ATTRIBUTE = "StandardFlowStage"
@@ -76,7 +76,7 @@ async def seed(settings: Settings) -> bool:
 
 
 async def run_worker(settings: Settings) -> None:
-    client = await connect(settings.resolved_temporal_address, settings.temporal_namespace)
+    client = await temporal_client(settings)
     engine = create_engine(settings.resolved_database_url)
     worker = build_worker(client, settings.task_queue, session_factory(engine), mail=settings.mail,
                           max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site)

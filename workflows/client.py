@@ -4,7 +4,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
-from temporalio.service import RPCError
+from temporalio.service import RPCError, TLSConfig
 
 from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
 from workflows.project import ProjectWorkflow, project_workflow_id
@@ -24,8 +24,11 @@ class WorkflowUnavailable(Exception):
     """Temporal could not be reached, or the workflow is gone."""
 
 
-async def connect(address: str, namespace: str) -> Client:
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter)
+async def connect(address: str, namespace: str, tls: TLSConfig | bool = False, api_key: str | None = None) -> Client:
+    """A client of the frontend at `address`; `tls` True for TLS with the system's CAs, or a TLSConfig
+    (a CA, a client certificate and key, the server name to check); `api_key` for Temporal Cloud."""
+    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls,
+                                api_key=api_key or None)
 
 
 async def answers(client: Client | None) -> bool:
