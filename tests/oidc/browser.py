@@ -48,6 +48,12 @@ class Browser:
     async def close(self) -> None:
         await self.provider.aclose()
 
+    async def __aenter__(self) -> "Browser":
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
     async def go(self, method: str, url: str, **kwargs) -> httpx.Response:
         """The last answer after following redirects; a redirect to a native client's callback stops there."""
         for _ in range(20):

@@ -27,11 +27,8 @@ async def test_an_id_token_is_refused_as_a_bearer_token_even_when_it_names_the_a
     # command-line client): that client's ID tokens carry the audience, and still are no access tokens.
     settings = oidc_settings(oidc_provider, oidc_audience=CLI_CLIENT, oidc_access_token_typ=typ)
     async with identity_app(**settings) as running, running.client() as http:
-        browser = Browser(http)
-        try:
+        async with Browser(http) as browser:
             tokens = await browser.tokens(oidc_provider.issuer, TANG_YI["login"], TANG_YI["password"])
-        finally:
-            await browser.close()
         id_token = tokens["id_token"]
         assert claims_of(id_token)["aud"] == CLI_CLIENT and claims_of(id_token)["iss"] == oidc_provider.issuer
         refused = await http.get("/api/v1/me", headers=bearer(id_token))
@@ -41,11 +38,8 @@ async def test_an_id_token_is_refused_as_a_bearer_token_even_when_it_names_the_a
 
 async def test_the_web_clients_id_token_is_refused_and_its_access_token_taken(identity_app, oidc_provider):
     async with identity_app(**oidc_settings(oidc_provider)) as running, running.client() as http:
-        browser = Browser(http)
-        try:
+        async with Browser(http) as browser:
             tokens = await browser.tokens(oidc_provider.issuer, TANG_YI["login"], TANG_YI["password"])
-        finally:
-            await browser.close()
         assert header_of(tokens["access_token"])["typ"] == "at+jwt"
         assert (await http.get("/api/v1/me", headers=bearer(tokens["access_token"]))).status_code == 200
         assert (await http.get("/api/v1/me", headers=bearer(tokens["id_token"]))).status_code == 401

@@ -23,11 +23,8 @@ def new_person(provider: OidcProvider, **claims: object) -> tuple[str, str]:
 
 async def roles_seen(http, provider: OidcProvider, login: str) -> list[tuple[str, list[str]]]:
     """The person's roles as /me answers to a fresh access token."""
-    browser = Browser(http)
-    try:
+    async with Browser(http) as browser:
         token = await browser.api_token(provider.issuer, login, PASSWORD)
-    finally:
-        await browser.close()
     me = await http.get("/api/v1/me", headers=bearer(token))
     assert me.status_code == 200, me.text
     return [(m["org_code"], m["roles"]) for m in me.json()["memberships"]]

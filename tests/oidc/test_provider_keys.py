@@ -14,11 +14,8 @@ from tests.oidc.fixtures import AUDIENCE, QIAN_BO, identity_app, oidc_provider, 
 async def test_a_key_the_provider_dropped_stops_verifying_after_the_refresh_interval(identity_app, oidc_provider):
     settings = oidc_settings(oidc_provider, oidc_jwks_refresh_seconds=1, oidc_jwks_min_refresh_seconds=10)
     async with identity_app(**settings) as running, running.client() as http:
-        browser = Browser(http)
-        try:
+        async with Browser(http) as browser:
             token = await browser.api_token(oidc_provider.issuer, QIAN_BO["login"], QIAN_BO["password"])
-        finally:
-            await browser.close()
         assert (await http.get("/api/v1/me", headers=bearer(token))).status_code == 200
 
         oidc_provider.restart()  # a new signing key; the one that signed `token` is no longer published

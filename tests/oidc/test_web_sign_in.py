@@ -17,12 +17,9 @@ async def test_sign_in_falls_back_to_the_id_tokens_claims_when_userinfo_refuses(
     )
     caplog.set_level(logging.WARNING)
     async with identity_app(**settings) as running, running.client() as http:
-        browser = Browser(http)
-        try:
+        async with Browser(http) as browser:
             start = await browser.go("GET", "/login/oidc")
             landing = await browser.through_provider(start, TANG_YI["login"], TANG_YI["password"])
-        finally:
-            await browser.close()
         assert landing.status_code == 200, landing.text
         assert str(landing.url) == "http://testserver/inbox"
         me = await http.get("/api/v1/me")
