@@ -1,6 +1,7 @@
 """The `standardflow` command."""
 
 import asyncio
+import logging
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import typer
 
 from services.audit.service import Anchor, verify_chain
+from services.crypto.keyring import KeyRing, KeyRingError
 from services.db import create_engine, session_factory, transaction
 from services.demo import DEMO_PASSWORD, summary
 from services.identity.keys import SigningKeys
@@ -68,12 +70,24 @@ def create_user(
 def worker() -> None:
     """Run the Temporal worker: every workflow and activity, on the configured task queue."""
     asyncio.run(runtime.run_worker(get_settings()))
+    _exit_at_once(0)
 
 
 @app.command()
 def api() -> None:
     """Run the web front end and API."""
     runtime.run_api(get_settings())
+    _exit_at_once(0)
+
+
+def _exit_at_once(code: int) -> None:
+    """Ends a process that has stopped cleanly without the interpreter's finalisation: the Temporal
+    SDK's native threads can still call into Python while it tears down, which aborts the process
+    (SIGABRT, "PyGILState_Release ... finalizing") after all the work was done and saved."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 @app.command()
@@ -192,3 +206,18 @@ def keys_remove(kid: str) -> None:
         typer.echo(str(exc), err=True)
         raise typer.Exit(code=1) from None
     typer.echo(f"removed key {kid}")
+
+
+@keys_app.command("ring")
+def keys_ring(
+    add_to: str = typer.Option("", "--add-to", envvar="STANDARDFLOW_RING_TO_ROTATE",
+                               help="an existing ring: print it with a new key in front (rotation)"),
+) -> None:
+    """Print a key ring for STANDARDFLOW_DECISION_KEYS or STANDARDFLOW_PAYLOAD_KEYS: a new one, or an
+    existing one with a new key in front. Keep the old keys while anything they protect must be read."""
+    try:
+        ring = KeyRing.parse(add_to, "--add-to").rotated() if add_to.strip() else KeyRing.generate()
+    except KeyRingError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(ring.format())

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.crypto.keyring import KeyRing
 from services.notifications.mail import MailConfig
 from services.notifications.messages import NoticeSite
 from services.projects.policy import check_overrides
@@ -35,6 +36,12 @@ class Settings(BaseSettings):
     temporal_tls_server_name: str = ""
     temporal_api_key: SecretStr = SecretStr("")
     task_queue: str = "standardflow"
+    # Key rings (services/crypto/keyring.py), written "kid:base64key,..." newest first. The API signs
+    # each decision it has authorised with the first decision key and the worker applies only decisions
+    # that one of them verifies; every payload sent to Temporal is encrypted with the first payload key
+    # and read with any. Required in production; elsewhere made once under var_dir when not set.
+    decision_keys: SecretStr = SecretStr("")
+    payload_keys: SecretStr = SecretStr("")
     # Workflows the worker keeps in memory between their events (about 0.6 MB each); one that has
     # left the cache is replayed from its history when it next has work. Sized for a worker ≤ 300 MB.
     worker_max_cached_workflows: int = 150
@@ -171,6 +178,24 @@ class Settings(BaseSettings):
                 "(at least 32 characters)"
             )
         return self
+
+    @model_validator(mode="after")
+    def _key_rings_in_production(self) -> "Settings":
+        for name in ("decision_keys", "payload_keys"):
+            text = getattr(self, name).get_secret_value()
+            if text:
+                KeyRing.parse(text, f"STANDARDFLOW_{name.upper()}")
+            elif self.environment == "production":
+                raise ValueError(f"STANDARDFLOW_{name.upper()} must be set in production: the API and the "
+                                 "worker must share it (e.g. from one secret)")
+        return self
+
+    def key_ring(self, name: str) -> KeyRing:
+        """The decision or payload key ring: from the setting, else (outside production) var_dir's file."""
+        text = getattr(self, f"{name}_keys").get_secret_value()
+        if text:
+            return KeyRing.parse(text, f"STANDARDFLOW_{name.upper()}_KEYS")
+        return KeyRing.from_file(self.var_dir / f"{name}-keys.json")
 
     @property
     def resolved_database_url(self) -> str:

@@ -68,3 +68,10 @@ def shorten_calendar(settings, monkeypatch, standard_type: str = "*", **days) ->
     monkeypatch.setattr(settings, "policy_day_seconds", 1)
     monkeypatch.setattr(settings, "policy_overrides", {standard_type: {
         "consultation_days": 3, "pilot_months": 1, "report_interval_days": 10, **GENEROUS_DEADLINES, **days}})
+
+
+def production_key_rings() -> dict[str, str]:
+    """The decision and payload key rings a production Settings must be given (fresh ones)."""
+    from services.crypto.keyring import KeyRing
+
+    return {"decision_keys": KeyRing.generate().format(), "payload_keys": KeyRing.generate().format()}

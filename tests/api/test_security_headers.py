@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from api.app import create_app
 from standardflow.config import Settings
 from tests.api.test_pages import post_form, propose, sign_in, task_ids
+from tests.helpers import production_key_rings
 
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
                "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -82,7 +83,8 @@ async def test_the_api_documentation_renders_under_its_own_policy(stack):
 
 async def test_hsts_only_in_production_and_a_server_error_carries_the_headers(tmp_path):
     for environment, hsts in (("production", "max-age=31536000; includeSubDomains"), ("development", None)):
-        app = create_app(Settings(var_dir=tmp_path, environment=environment, session_secret=STRONG_SECRET))
+        app = create_app(Settings(var_dir=tmp_path, environment=environment, session_secret=STRONG_SECRET,
+                                  **production_key_rings()))
         _add_failing_route(app)
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:

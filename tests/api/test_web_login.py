@@ -8,7 +8,7 @@ from services.db import transaction
 from services.demo import DEMO_PASSWORD
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user
-from tests.helpers import org_id
+from tests.helpers import org_id, production_key_rings
 from tests.oidc.browser import hidden_field
 from tests.oidc.fixtures import identity_app  # noqa: F401 - fixture
 
@@ -47,7 +47,8 @@ async def test_pages_speak_the_language_asked_for_and_the_cookie_is_guarded(iden
 
 
 async def test_outside_development_the_cookie_is_secure_only(identity_app):
-    async with identity_app(environment="production", session_secret=uuid.uuid4().hex) as running:
+    async with identity_app(environment="production", session_secret=uuid.uuid4().hex,
+                            **production_key_rings()) as running:
         async with running.client() as http:
             page = await http.get("/login")
     cookie = page.headers["set-cookie"].lower()

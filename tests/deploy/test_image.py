@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.files import DEPLOY, ROOT
+from tests.helpers import production_key_rings
 
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text()
 SCRIPTS = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
@@ -95,6 +96,7 @@ def test_the_installed_command_migrates_and_makes_the_signing_keys(installed, tm
         "PYTHONPATH": str(installed),
         "STANDARDFLOW_ENVIRONMENT": "production",
         "STANDARDFLOW_SESSION_SECRET": "a-secret-of-this-test-only-0123456789abcdef",
+        **{f"STANDARDFLOW_{name.upper()}": ring for name, ring in production_key_rings().items()},
         "STANDARDFLOW_VAR_DIR": str(tmp_path / "var"),
     }
     command = installed / "bin" / "standardflow"

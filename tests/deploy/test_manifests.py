@@ -9,6 +9,7 @@ from pydantic import ValidationError
 import yaml
 
 from api.routes.health import router as health_router
+from services.crypto.keyring import KeyRing
 from standardflow.cli import app as cli_app
 from standardflow.config import Settings
 from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE
@@ -67,13 +68,22 @@ def test_every_standardflow_variable_named_in_deploy_is_a_setting():
 OPERATOR_SECRET = "an-operator-chosen-secret-of-48-characters-000000"
 
 
+def _operator_sets_the_secrets(environment: pytest.MonkeyPatch) -> None:
+    """The session secret, then the two key rings; the templates' placeholders are refused until each is set."""
+    environment.setenv("STANDARDFLOW_SESSION_SECRET", OPERATOR_SECRET)
+    for name in ("STANDARDFLOW_DECISION_KEYS", "STANDARDFLOW_PAYLOAD_KEYS"):
+        with pytest.raises(ValidationError, match=name):
+            Settings(_env_file=None)
+        environment.setenv(name, KeyRing.generate().format())
+
+
 def test_the_kubernetes_settings_load_as_production_settings(clean_environment):
     secret = k8s_object("Secret", "standardflow")["stringData"]
     for name, value in {**_configmap(), **secret}.items():
         clean_environment.setenv(name, value)
     with pytest.raises(ValidationError, match="STANDARDFLOW_SESSION_SECRET"):
         Settings(_env_file=None)  # the template as it stands is refused
-    clean_environment.setenv("STANDARDFLOW_SESSION_SECRET", OPERATOR_SECRET)
+    _operator_sets_the_secrets(clean_environment)
     settings = Settings(_env_file=None)
     assert settings.environment == "production"
     assert not settings.embedded_temporal
@@ -87,7 +97,7 @@ def test_the_compose_settings_load_as_production_settings(clean_environment, com
         clean_environment.setenv(name, interpolate(str(value), compose_variables))
     with pytest.raises(ValidationError, match="STANDARDFLOW_SESSION_SECRET"):
         Settings(_env_file=None)  # .env.example as it stands is refused
-    clean_environment.setenv("STANDARDFLOW_SESSION_SECRET", OPERATOR_SECRET)
+    _operator_sets_the_secrets(clean_environment)
     settings = Settings(_env_file=None)
     assert settings.environment == "production"
     assert settings.resolved_database_url == "postgresql://standardflow:REPLACE_ME@postgresql:5432/standardflow"
