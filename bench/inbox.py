@@ -29,6 +29,8 @@ from temporalio.testing import WorkflowEnvironment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import Parts, create_app  # noqa: E402
+from services.crypto.codec import data_converter  # noqa: E402
+from services.crypto.keyring import KeyRing  # noqa: E402
 from services.db import create_engine, session_factory, sync_url, transaction  # noqa: E402
 from services.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
 from services.tables import Committee, Membership, Organisation, StandardProject, Task, User  # noqa: E402
@@ -38,6 +40,8 @@ from standardflow.config import Settings  # noqa: E402
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 KINDS = sorted(FORMS)
+# The app and the Temporal client encrypt payloads with one ring, as a deployment's do.
+PAYLOAD_RING = KeyRing.generate()
 STATES = ["open"] * 5 + ["claimed"] * 2 + ["completed"] * 12 + ["cancelled", "expired"]
 
 
@@ -102,7 +106,8 @@ SCENARIOS = {
 
 
 async def measure(url: str, samples: int, temporal) -> list[dict]:
-    settings = Settings(var_dir=Path(tempfile.mkdtemp()), temporal_address="bench", session_secret="bench")
+    settings = Settings(var_dir=Path(tempfile.mkdtemp()), temporal_address="bench", session_secret="bench",
+                        payload_keys=PAYLOAD_RING.format())
     engine = create_engine(url)
     app = create_app(settings, Parts(engine=engine, temporal=temporal))
     results = []
@@ -166,7 +171,9 @@ async def main() -> None:
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     binary = Path(sys.executable).parent / "temporal"
-    async with await WorkflowEnvironment.start_local(dev_server_existing_path=str(binary)) as env:
+    async with await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(binary), data_converter=data_converter(PAYLOAD_RING)
+    ) as env:
         for backend in backends:
             url, cleanup = _database(backend)
             try:

@@ -40,6 +40,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from services.crypto.codec import data_converter  # noqa: E402
+from services.crypto.keyring import KeyRing  # noqa: E402
 from standardflow.config import Settings  # noqa: E402
 from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE, start_dev_server, wait_for_port  # noqa: E402
 from tests.journey import EXPERTS, MEMBERS, Journey, People  # noqa: E402
@@ -124,7 +126,9 @@ class Embedded:
         from temporalio.client import Client
         from temporalio.service import RPCError
 
-        client = await Client.connect(self.address)
+        # The ring `standardflow worker` and `api` make in the folder and share (no STANDARDFLOW_PAYLOAD_KEYS).
+        ring = KeyRing.from_file(self.folder / "payload-keys.json")
+        client = await Client.connect(self.address, data_converter=data_converter(ring))
         try:
             await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
                 search_attributes={STAGE_SEARCH_ATTRIBUTE: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD},

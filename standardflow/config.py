@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    # The Temporal UI's origin (scheme://host:port), the one origin whose browser calls to the codec
+    # endpoint (api/routes/codec.py) are answered with CORS and credentials; empty means the embedded
+    # UI's, http://127.0.0.1:<temporal_ui_port>.
+    temporal_ui_origin: str = ""
     # A secured Temporal cluster or Temporal Cloud: TLS (the CA that signed the frontend's certificate,
     # else the system's), a client certificate and key for mutual TLS, the name the frontend's
     # certificate is checked against when it differs from the address's host, and an API key.
@@ -241,6 +245,10 @@ class Settings(BaseSettings):
     @property
     def resolved_temporal_address(self) -> str:
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def resolved_temporal_ui_origin(self) -> str:
+        return self.temporal_ui_origin.rstrip("/") or f"http://127.0.0.1:{self.temporal_ui_port}"
 
 
 @lru_cache

@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from api.app import create_app
+from api.routes.codec import CODEC_PATH
 from services.db import answers as db_answers
 from services.db import create_engine, session_factory, transaction
 from services.demo import seed_demo
@@ -44,6 +45,8 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
         "--ip", "127.0.0.1",
         "--port", str(settings.temporal_port),
         "--ui-port", str(settings.temporal_ui_port),
+        # The UI decrypts payloads through the API, for a platform admin signed in at public_base_url.
+        "--ui-codec-endpoint", settings.public_base_url.rstrip("/") + CODEC_PATH,
         "--namespace", settings.temporal_namespace,
         "--search-attribute", f"{STAGE_SEARCH_ATTRIBUTE}=Keyword",
         "--log-level", "warn",

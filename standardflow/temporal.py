@@ -4,6 +4,7 @@ cluster TLS (CA, client certificate and key for mutual TLS, server name) and an 
 from temporalio.client import Client
 from temporalio.service import TLSConfig
 
+from services.crypto.codec import data_converter
 from standardflow.config import Settings
 from workflows.client import connect
 
@@ -26,4 +27,5 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 
 async def temporal_client(settings: Settings) -> Client:
     return await connect(settings.resolved_temporal_address, settings.temporal_namespace, tls=tls_config(settings),
-                         api_key=settings.temporal_api_key.get_secret_value() or None)
+                         api_key=settings.temporal_api_key.get_secret_value() or None,
+                         data_converter=data_converter(settings.key_ring("payload")))

@@ -15,7 +15,6 @@ import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -25,6 +24,7 @@ from services.demo import DEMO_PASSWORD, seed_demo
 from standardflow import database
 from standardflow.config import Settings
 from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE
+from tests.payload_keys import CONVERTER, PAYLOAD_KEYS
 from workflows.worker import build_worker
 
 BIN = Path(sys.executable).parent
@@ -35,7 +35,7 @@ PG_ADMIN_URL = os.environ.get("STANDARDFLOW_TEST_PG", "postgresql://postgres@127
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(BIN / "temporal"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         dev_server_extra_args=["--search-attribute", f"{STAGE_SEARCH_ATTRIBUTE}=Keyword", "--log-level", "error"],
     )
     yield env
@@ -48,7 +48,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     lets them, and no workflow left waiting by one test can hold back the clock of another."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
     )
     await env.client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
@@ -132,7 +132,7 @@ async def running_worker(client: Client, task_queue: str, sessions) -> AsyncIter
 async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue: str) -> AsyncIterator[Stack]:
     settings = Settings(
         var_dir=tmp_path, task_queue=task_queue, temporal_address="in-test",
-        public_base_url="http://testserver", session_secret="test-secret",
+        public_base_url="http://testserver", session_secret="test-secret", payload_keys=PAYLOAD_KEYS,
     )
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
     async with running_worker(temporal_client, task_queue, session_factory(engine)) as worker:

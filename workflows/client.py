@@ -2,7 +2,7 @@
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, TLSConfig
 
@@ -24,10 +24,13 @@ class WorkflowUnavailable(Exception):
     """Temporal could not be reached, or the workflow is gone."""
 
 
-async def connect(address: str, namespace: str, tls: TLSConfig | bool = False, api_key: str | None = None) -> Client:
+async def connect(address: str, namespace: str, tls: TLSConfig | bool = False, api_key: str | None = None, *,
+                  data_converter: DataConverter) -> Client:
     """A client of the frontend at `address`; `tls` True for TLS with the system's CAs, or a TLSConfig
-    (a CA, a client certificate and key, the server name to check); `api_key` for Temporal Cloud."""
-    return await Client.connect(address, namespace=namespace, data_converter=pydantic_data_converter, tls=tls,
+    (a CA, a client certificate and key, the server name to check); `api_key` for Temporal Cloud.
+    `data_converter` is the one every client and worker shares (services/crypto/codec.data_converter),
+    which encrypts every payload."""
+    return await Client.connect(address, namespace=namespace, data_converter=data_converter, tls=tls,
                                 api_key=api_key or None)
 
 

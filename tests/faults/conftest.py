@@ -22,6 +22,7 @@ from services.demo import seed_demo
 from standardflow import database
 from standardflow.runtime import STAGE_SEARCH_ATTRIBUTE, temporal_binary, wait_for_port
 from tests.conftest import PG_ADMIN_URL, app_stack
+from tests.payload_keys import PAYLOAD_KEYS
 
 # As tests/api/test_full_pipeline.py's short calendar (a policy day is a second), with deadlines far
 # beyond the test's length, so nobody misses one while a process is down. A consultation whose close
@@ -99,6 +100,7 @@ class Processes:
             "STANDARDFLOW_PUBLIC_BASE_URL": self.base_url,
             "STANDARDFLOW_POLICY_DAY_SECONDS": "1",
             "STANDARDFLOW_POLICY_OVERRIDES": json.dumps(POLICY_OVERRIDES),
+            "STANDARDFLOW_PAYLOAD_KEYS": PAYLOAD_KEYS,
         }
 
     def command(self, *args: str) -> subprocess.CompletedProcess:

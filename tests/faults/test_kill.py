@@ -20,6 +20,7 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from services.db import create_engine
 from tests.faults.conftest import Processes, RetryingTransport
 from tests.journey import EXPERTS, MEMBERS, Journey, People
+from tests.payload_keys import CONVERTER
 from workflows.client import connect
 
 pytestmark = pytest.mark.timeout(900)
@@ -69,7 +70,7 @@ async def test_twenty_projects_survive_kills_of_the_worker_the_api_and_temporal(
     rows = await _read_database(processes.database_url, project_ids)
     _every_task_completed_once(rows["tasks"], project_ids)
     _every_event_once(rows["events"], project_ids)
-    client = await connect(processes.temporal_address, "default")
+    client = await connect(processes.temporal_address, "default", data_converter=CONVERTER)
     await _open_tasks_have_their_workflows(client, rows["tasks"])
     await _nothing_else_runs(client, {f"project-{pid}" for pid in project_ids})
     verified = processes.command("audit", "verify")

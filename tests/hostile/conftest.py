@@ -23,6 +23,7 @@ from services.demo import DEMO_PASSWORD, seed_demo
 from standardflow import database
 from standardflow.config import Settings
 from tests.helpers import PROPOSAL
+from tests.payload_keys import PAYLOAD_KEYS
 from workflows.worker import build_worker
 
 # Who fuzzes: a proposer, a committee's secretary, a committee member and the platform admin.
@@ -57,7 +58,8 @@ def with_worker(app: FastAPI) -> FastAPI:
 # One app for the fuzzing, made when Schemathesis reads its schema; `fuzz_app` completes its settings
 # (database, Temporal server, files) before its lifespan starts with the first request.
 FUZZ_SETTINGS = Settings(var_dir=Path("var"), task_queue=f"sf-fuzz-{uuid.uuid4().hex[:8]}",
-                         public_base_url=f"http://{asgi.HOST}", session_secret="test-secret")
+                         public_base_url=f"http://{asgi.HOST}", session_secret="test-secret",
+                         payload_keys=PAYLOAD_KEYS)
 FUZZ_APP = with_worker(create_app(FUZZ_SETTINGS))
 
 

@@ -77,6 +77,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
         assert me.json()["username"] == "li.wei"
         assert [m["org_code"] for m in me.json()["memberships"]] == ["PJMOB"]
         assert httpx.get(f"http://127.0.0.1:{ui_port}/").status_code == 200
+        _the_ui_reads_payloads_through_the_api(base, ui_port)
         assert (tmp_path / "var" / "temporal.db").exists()
 
         process.send_signal(signal.SIGINT)
@@ -85,3 +86,21 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path: Path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def _the_ui_reads_payloads_through_the_api(base: str, ui_port: int) -> None:
+    """The embedded UI is told the API's codec endpoint, which answers its origin's preflight and
+    opens for the platform admin what it sealed."""
+    endpoint = httpx.get(f"http://127.0.0.1:{ui_port}/api/v1/settings").json()["Codec"]["Endpoint"]
+    assert endpoint == f"{base}/api/v1/temporal-codec"
+    ui_origin = f"http://127.0.0.1:{ui_port}"
+    preflight = httpx.options(f"{endpoint}/decode", headers={
+        "Origin": ui_origin, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,x-namespace"})
+    assert preflight.headers["access-control-allow-origin"] == ui_origin
+    token = httpx.post(f"{base}/api/v1/auth/token", data={"username": "admin", "password": DEMO_PASSWORD})
+    admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    plain = {"metadata": {"encoding": "anNvbi9wbGFpbg=="}, "data": "InNlY3JldCI="}  # json/plain, "secret"
+    sealed = httpx.post(f"{endpoint}/encode", json={"payloads": [plain]}, headers=admin).json()
+    assert sealed["payloads"][0]["data"] != plain["data"]
+    assert httpx.post(f"{endpoint}/decode", json=sealed, headers=admin).json() == {"payloads": [plain]}

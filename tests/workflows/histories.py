@@ -9,16 +9,16 @@ import os
 from pathlib import Path
 
 from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.payload_keys import CONVERTER
 from workflows.worker import WORKFLOWS
 
 FOLDER = Path(__file__).parent / "histories"
 
 
 def replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter)
+    return Replayer(workflows=WORKFLOWS, data_converter=CONVERTER)
 
 
 async def finished_histories(client: Client, query: str) -> list[WorkflowHistory]:

@@ -4,10 +4,10 @@ missed deadline each answered by the secretary with a replacement. Every task is
 from datetime import timedelta
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
 from tests.helpers import audit_actions
+from tests.payload_keys import CONVERTER
 from tests.workflows.panel_support import (
     DEMO_EXPERTS, complete, demonstration, give_opinions, login, new_expert, opinion, project_input,
     submitted_project, task_of, user_id,
@@ -147,7 +147,7 @@ async def test_the_secretary_may_carry_on_without_a_replacement_while_five_remai
     assert members[newcomer]["conflict_details"] == "My employer licenses a competing API."
     assert "panel.proceeding_without" in await audit_actions(stack.http, await login(stack, "li.wei"), pid)
     # Today's code replays the history it wrote.
-    await Replayer(workflows=[PanelWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+    await Replayer(workflows=[PanelWorkflow], data_converter=CONVERTER).replay_workflow(
         await handle.fetch_history())
 
 
