@@ -17,6 +17,7 @@ from services.db import session_factory
 from standardflow.config import Settings
 from tests.conftest import running_worker
 from tests.oidc.fixtures import free_port
+from tests.payload_keys import PAYLOAD_KEYS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -71,7 +72,7 @@ async def served_app(engine, database_url: str, temporal_client, tmp_path: Path)
     base_url = f"http://127.0.0.1:{port}"
     settings = Settings(
         var_dir=tmp_path, task_queue=f"sf-web-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
-        public_base_url=base_url, session_secret="test-secret",
+        public_base_url=base_url, session_secret="test-secret", payload_keys=PAYLOAD_KEYS,
     )
     served = ServedApp(base_url, "sqlite" if database_url.startswith("sqlite") else "postgresql", settings)
     app = _ErrorRecorder(create_app(settings, Parts(engine=engine, temporal=temporal_client)), served.server_errors)
