@@ -10,6 +10,7 @@ import httpx
 
 from services.demo import DEMO_PASSWORD
 from tests.helpers import PROPOSAL, committee_id, eventually, org_id
+from tests.co_drafting import accept_co_drafters
 from tests.services.draft_samples import pdf
 
 MEMBERS = ["chen.jie", "liu.yang", "zhao.lei", "sun.li", "zhou.hui"]
@@ -94,6 +95,7 @@ class Journey:
         created = await self.http.post("/api/v1/projects", json=body, headers=headers)
         assert created.status_code == 201, created.text
         self.project_id = created.json()["id"]
+        await accept_co_drafters(self.http, self.project_id, fields.get("co_drafting_org_ids", []))
         submitted = await self.http.post(f"/api/v1/projects/{self.project_id}/submit", headers=headers)
         assert submitted.status_code == 200, submitted.text
         self.decisions += 1

@@ -11,6 +11,8 @@ from services.notifications.messages import NoticeSite
 from workflows.activities import StepActivities
 from workflows.ballot import BallotWorkflow
 from workflows.ballot_activities import BallotActivities
+from workflows.consent import CoDrafterConsentWorkflow
+from workflows.consent_activities import ConsentActivities
 from workflows.consultation_activities import ConsultationActivities
 from workflows.coordination import CoordinationWorkflow
 from workflows.coordination_activities import CoordinationActivities
@@ -23,7 +25,8 @@ from workflows.pilot_activities import PilotActivities
 from workflows.project import ProjectWorkflow
 from workflows.publication_activities import PublicationActivities
 
-WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow]
+WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow,
+             CoDrafterConsentWorkflow]
 
 
 def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
@@ -42,6 +45,7 @@ def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | No
         *PublicationActivities(sessions).all(),
         *PilotActivities(sessions).all(),
         *CoordinationActivities(sessions).all(),
+        *ConsentActivities(sessions).all(),
     ]
 
 

@@ -2,7 +2,7 @@ import uuid
 
 from fastapi import APIRouter, Request, status
 
-from api import pipeline
+from api import consent_flow, pipeline
 from api.deps import IdempotencyKey, PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
 from services.audit import service as audit
@@ -14,13 +14,19 @@ router = APIRouter(prefix="/api/v1/projects", tags=["projects"], responses=refus
 
 
 @router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED,
-             responses=refusals(400, 403, 404, 413, 422))
+             responses=refusals(400, 403, 404, 413, 422, 503))
 async def create_project(
-    data: ProjectCreate, session: SessionDep, principal: PrincipalDep, idempotency_key: IdempotencyKey = None
+    data: ProjectCreate, request: Request, principal: PrincipalDep, client: TemporalDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> ProjectPublic:
-    """Save a new proposal as a draft, for an organisation where you hold the proposer role."""
-    project = await projects.create_project(session, principal, data, idempotency_key)
-    return await projects.to_public(session, project)
+    """Save a new proposal as a draft, for an organisation where you hold the proposer role.
+
+    Each organisation named in `co_drafting_org_ids` is invited: a `co_drafter_consent` task goes to its
+    admins, and it takes part in the project only once one of them accepts (`co_drafter_invitations`)."""
+    state = request.app.state
+    return await consent_flow.create_project(
+        state.sessions, client, state.settings.task_queue, principal, data, idempotency_key
+    )
 
 
 @router.get("", response_model=list[ProjectPublic])
@@ -35,13 +41,18 @@ async def get_project(project_id: uuid.UUID, session: SessionDep, principal: Pri
     return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
-@router.patch("/{project_id}", response_model=ProjectPublic, responses=refusals(400, 403, 404, 409, 413, 422))
+@router.patch("/{project_id}", response_model=ProjectPublic, responses=refusals(400, 403, 404, 409, 413, 422, 503))
 async def update_project(
-    project_id: uuid.UUID, data: ProjectUpdate, session: SessionDep, principal: PrincipalDep
+    project_id: uuid.UUID, data: ProjectUpdate, request: Request, principal: PrincipalDep, client: TemporalDep
 ) -> ProjectPublic:
-    """Edit a proposal while it is a draft or has been returned for revision."""
-    project = await projects.update_project(session, principal, project_id, data)
-    return await projects.to_public(session, project)
+    """Edit a proposal while it is a draft or has been returned for revision.
+
+    `co_drafting_org_ids`, when given, is the whole list wanted: organisations accepted or invited stay
+    as they are, new (or declined) ones are invited, and those left out are dropped (an open invitation
+    is withdrawn)."""
+    state = request.app.state
+    return await consent_flow.update_project(state.sessions, client, state.settings.task_queue, principal,
+                                             project_id, data)
 
 
 @router.post("/{project_id}/submit", response_model=ProjectPublic, responses=refusals(403, 404, 409, 422, 503))

@@ -14,6 +14,7 @@ from api.web.pages_common import page
 from api.web.signin import local_path, sign_in_page
 from services.db import transaction
 from services.errors import Invalid, NotFound, Unauthorized
+from services.identity import invitations
 from services.identity.service import get_by_username
 from services.identity.throttle import TooManyAttempts
 from services.identity.web_sessions import end_web_session, password_web_session, provider_web_session
@@ -128,7 +129,9 @@ async def account(request: Request) -> Response:
         principal = await request.app.state.authenticator.principal(request, None)
     except Unauthorized:
         return RedirectResponse(f"/login?next={ACCOUNT}", status_code=303)
-    return page(request, "account.html", principal)
+    async with transaction(request.app.state.sessions, read_only=True) as session:
+        waiting = await invitations.list_invitations(session, principal)
+    return page(request, "account.html", principal, invitations=waiting)
 
 
 def _provider_down(exc: httpx.HTTPError) -> ProviderUnavailable:

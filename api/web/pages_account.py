@@ -1,4 +1,7 @@
-"""The reader's own settings: the language of the pages, and of the notices and mails written to them."""
+"""The reader's own settings: the language of the pages, and of the notices and mails written to them;
+and the roles organisations have invited them to, to accept or decline."""
+
+import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -6,6 +9,7 @@ from fastapi.responses import Response
 from api.deps import PrincipalDep
 from api.web.pages_common import PageRoute, PageSession, go
 from api.web.session import LANG_KEY
+from services.identity import invitations
 from services.identity.service import choose_language
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -18,3 +22,21 @@ async def language_choice(request: Request, session: PageSession, principal: Pri
     await choose_language(session, principal, chosen)
     request.session[LANG_KEY] = chosen
     return go("/account")
+
+
+@router.post("/account/invitations/{invitation_id}/accept")
+async def accept_invitation(
+    invitation_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
+    """Take the role the organisation offered: it counts from the next page on."""
+    await invitations.accept(session, principal, invitation_id)
+    return go("/account", "invitation_accepted")
+
+
+@router.post("/account/invitations/{invitation_id}/decline")
+async def decline_invitation(
+    invitation_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+) -> Response:
+    """Decline the role: the invitation is removed."""
+    await invitations.decline(session, principal, invitation_id)
+    return go("/account", "invitation_declined")

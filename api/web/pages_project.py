@@ -32,6 +32,7 @@ from services.drafts.schemas import DraftUpload
 from services.errors import DomainError, Invalid, NotFound
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
+from services.identity.service import display_names
 from services.organisations.service import list_organisations
 from services.projects import service as projects
 from services.projects.service import EDITABLE
@@ -141,9 +142,11 @@ async def _project_view(
     trail = await project_record(session, principal, project_id)
     record = await project_record_sections(session, principal, project, trail, versions, orgs, comments,
                                            request.app.state.settings.policy_overrides, t)
+    public = await projects.to_public(session, project)
+    deciders = await display_names(session, {i.decided_by_id for i in public.co_drafter_invitations if i.decided_by_id})
     return page(
         request, "project.html", principal, status_code=refused.status if refused else 200,
-        project=await projects.to_public(session, project),
+        project=public, deciders=deciders,
         committee=await get_committee(session, project.committee_id), orgs=orgs,
         drawing=draw(trail.timeline, t), record=record,
         uploaders={str(e.actor.user_id): e.actor.display_name for e in trail.events if e.actor},

@@ -8,21 +8,22 @@ from pydantic import BaseModel, ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
 
-from api import pipeline
+from api import consent_flow, pipeline
 from api.deps import PrincipalDep, TemporalDep
 from api.web.decision_form import Problem, describer, problems_from_pydantic, submitted_values
 from api.web.i18n import language
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, page, request_key, typed
 from services.committees.service import list_committees
+from services.db import transaction
 from services.errors import Conflict, DomainError
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.service import list_organisations
 from services.projects import service as projects
 from services.projects.domains import FRAMEWORK
-from services.projects.models import StandardProject, StandardType
-from services.projects.schemas import ProjectCreate, ProjectUpdate
+from services.projects.models import CoDrafterState, StandardProject, StandardType
+from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -45,15 +46,19 @@ async def new_proposal(request: Request, session: PageSession, principal: Princi
 
 
 @router.post("/projects/new")
-async def create_proposal(request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+async def create_proposal(
+    request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
+) -> Response:
     """Save the proposal as a draft; the form again with its problems when it is incomplete."""
     principal.require(Permission.PROJECT_PROPOSE)
     data = await request.form()
     body = {k: v for k, v in _proposal_body(data, ("standard_type", "committee_id", "lead_org_id")).items() if v}
     body["co_drafting_org_ids"] = _ids(data, "co_drafting_org_ids")
     key = request_key(data)
-    created = await _attempt(ProjectCreate, body, lambda form: projects.create_project(session, principal, form, key))
-    if isinstance(created, StandardProject):
+    state = request.app.state
+    created = await _attempt(ProjectCreate, body, lambda form: consent_flow.create_project(
+        state.sessions, client, state.settings.task_queue, principal, form, key))
+    if isinstance(created, ProjectPublic):
         return go(f"/projects/{created.id}", "created")
     request.state.refused = True
     return await _form_page(request, session, principal, None, created, data)
@@ -71,18 +76,20 @@ async def edit_proposal(
 
 @router.post("/projects/{project_id}/edit")
 async def save_proposal(
-    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep
+    project_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep, client: TemporalDep
 ) -> Response:
-    """Save the edited proposal."""
-    project = await projects.get_readable(session, principal, project_id)
+    """Save the edited proposal. Who may is checked in a read-only transaction: this page's own session
+    stays unused until the save is done, as on SQLite it would hold the write lock the save needs."""
+    async with transaction(request.app.state.sessions, read_only=True) as reading:
+        project = await projects.get_readable(reading, principal, project_id)
     principal.require(Permission.PROJECT_PROPOSE, project.lead_org_id)
     data = await request.form()
     body = {**_proposal_body(data, ()), "co_drafting_org_ids": _ids(data, "co_drafting_org_ids")}
     body["target_completion"] = body["target_completion"] or None
-    saved = await _attempt(
-        ProjectUpdate, body, lambda form: projects.update_project(session, principal, project_id, form)
-    )
-    if isinstance(saved, StandardProject):
+    state = request.app.state
+    saved = await _attempt(ProjectUpdate, body, lambda form: consent_flow.update_project(
+        state.sessions, client, state.settings.task_queue, principal, project_id, form))
+    if isinstance(saved, ProjectPublic):
         return go(f"/projects/{project_id}", "saved")
     request.state.refused = True
     project = await projects.get_readable(session, principal, project_id)
@@ -110,7 +117,7 @@ def _ids(data: FormData, name: str) -> list[str]:
     return [v for v in data.getlist(name) if isinstance(v, str) and v]
 
 
-async def _attempt(model: type[BaseModel], body: dict, save) -> StandardProject | list[Problem]:  # noqa: ANN001
+async def _attempt(model: type[BaseModel], body: dict, save) -> ProjectPublic | list[Problem]:  # noqa: ANN001
     """The saved project, or what is wrong with the form (its own checks, then the service's)."""
     try:
         return await save(model.model_validate(body))
@@ -143,4 +150,5 @@ async def _current_values(session: AsyncSession, project: StandardProject | None
         return {}
     public = await projects.to_public(session, project)
     values = {name: [str(getattr(project, name) or "")] for name in (*EDITABLE_FIELDS, "standard_type", "committee_id")}
-    return {**values, "co_drafting_org_ids": [str(o) for o in public.co_drafting_org_ids]}
+    named = [str(i.org_id) for i in public.co_drafter_invitations if i.state != CoDrafterState.declined]
+    return {**values, "co_drafting_org_ids": named}

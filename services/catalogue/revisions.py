@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.audit import service as audit
 from services.errors import NotFound
+from services.projects.co_drafters import TAKING_PART
 from services.projects.models import ProjectOrganisation, StandardProject
 
 
@@ -50,7 +51,9 @@ def _draft_from(original: StandardProject, revision_id: uuid.UUID, reasons: str)
 
 
 async def _copy_drafting_organisations(session: AsyncSession, original_id: uuid.UUID, revision_id: uuid.UUID) -> None:
-    links = (await session.exec(select(ProjectOrganisation).where(ProjectOrganisation.project_id == original_id))).all()
+    # The co-drafters that accepted for the standard take part in its revision.
+    query = select(ProjectOrganisation).where(ProjectOrganisation.project_id == original_id, TAKING_PART)
+    links = (await session.exec(query)).all()
     for link in links:
         session.add(ProjectOrganisation(project_id=revision_id, org_id=link.org_id, part=link.part))
     await session.flush()

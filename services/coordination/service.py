@@ -17,7 +17,7 @@ from services.coordination.schemas import (
 )
 from services.db import utcnow
 from services.errors import Invalid, NotFound
-from services.identity.models import Membership
+from services.identity.models import Membership, MembershipState
 from services.identity.permissions import Permission, Role
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
@@ -101,7 +101,8 @@ async def check_receiver(session: AsyncSession, org_id: uuid.UUID, *, holder: uu
         raise Invalid("error.org.none", field=field, org=str(org_id))
     if org_id == holder:
         raise Invalid("error.coordination.same_org", field=field, org=org.code)
-    query = select(Membership.id).where(Membership.org_id == org_id, Membership.role == Role.coordinator.value)
+    query = select(Membership.id).where(Membership.org_id == org_id, Membership.role == Role.coordinator.value,
+                                        Membership.state == MembershipState.active)
     if (await session.exec(query)).first() is None:
         raise Invalid("error.coordination.no_coordinator", field=field, org=org.code)
 

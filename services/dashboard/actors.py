@@ -13,8 +13,9 @@ from services.audit.models import AuditEvent
 from services.committees.models import Committee
 from services.consultations.models import ConsultationComment
 from services.dashboard.schemas import Actor
-from services.identity.models import Membership, User
+from services.identity.models import Membership, MembershipState, User
 from services.organisations.models import Organisation
+from services.projects.co_drafters import TAKING_PART
 from services.projects.models import ProjectOrganisation, StandardProject
 from services.tasks.models import Task
 
@@ -38,7 +39,8 @@ async def actors_of(session: AsyncSession, project: StandardProject, events: lis
     if not user_ids:
         return {}
     users = {u.id: u for u in (await session.exec(select(User).where(col(User.id).in_(user_ids)))).all()}
-    memberships = list((await session.exec(select(Membership).where(col(Membership.user_id).in_(user_ids)))).all())
+    held = select(Membership).where(col(Membership.user_id).in_(user_ids), Membership.state == MembershipState.active)
+    memberships = list((await session.exec(held)).all())
     tasks = await _completed_tasks(session, project.id)
     commenting = await _comment_orgs(session, [e.object_id for e in events if e.object_type == "comment"])
     near = await _project_orgs(session, project)
@@ -112,7 +114,7 @@ async def _comment_orgs(session: AsyncSession, comment_ids: list[str]) -> dict[s
 
 async def _project_orgs(session: AsyncSession, project: StandardProject) -> list[uuid.UUID]:
     """The lead organisation, the co-drafters and the committee's host."""
-    co = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project.id)
+    co = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project.id, TAKING_PART)
     host = select(Committee.org_id).where(Committee.id == project.committee_id)
     return [project.lead_org_id, *(await session.exec(co)).all(), *(await session.exec(host)).all()]
 

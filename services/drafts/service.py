@@ -21,6 +21,7 @@ from services.words import Term
 from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.projects import service as projects
+from services.projects.co_drafters import TAKING_PART
 from services.projects.models import ProjectOrganisation, ProjectStatus, StandardProject
 
 CLOSED = (ProjectStatus.rejected, ProjectStatus.withdrawn)
@@ -47,7 +48,9 @@ def readable(principal: Principal) -> SelectOfScalar[DraftVersion]:
     if principal.is_platform_admin:
         return select(DraftVersion)
     readable_projects = projects.readable(principal).with_only_columns(col(StandardProject.id))
-    drafting = select(ProjectOrganisation.project_id).where(col(ProjectOrganisation.org_id).in_(principal.org_ids))
+    drafting = select(ProjectOrganisation.project_id).where(
+        col(ProjectOrganisation.org_id).in_(principal.org_ids), TAKING_PART
+    )
     return select(DraftVersion).where(
         col(DraftVersion.project_id).in_(readable_projects),
         or_(DraftVersion.label != DraftLabel.discussion, col(DraftVersion.project_id).in_(drafting)),

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.errors import NotFound
 from services.evaluations.models import CRITERIA, Evaluation
 from services.evaluations.schemas import EvaluationCreate, EvaluationPublic, Scores
-from services.identity.models import Membership
+from services.identity.models import Membership, MembershipState
 from services.identity.permissions import Role
 from services.identity.principal import Principal
 from services.organisations.models import Organisation, OrgKind
@@ -21,7 +21,7 @@ async def evaluating_organisation(session: AsyncSession) -> Organisation:
     query = (
         select(Organisation)
         .join(Membership, col(Membership.org_id) == Organisation.id)
-        .where(Organisation.kind == OrgKind.government, Membership.role == Role.evaluator.value)
+        .where(Organisation.kind == OrgKind.government, Membership.role == Role.evaluator.value, Membership.state == MembershipState.active)
         .order_by(col(Organisation.code))
     )
     org = (await session.exec(query)).first()

@@ -1,7 +1,8 @@
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.db import utcnow
@@ -26,8 +27,15 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class MembershipState(StrEnum):
+    """A role granted to a person who belongs to another organisation waits for their acceptance."""
+
+    invited = "invited"
+    active = "active"
+
+
 class Membership(SQLModel, table=True):
-    """One role a user holds in one organisation."""
+    """One role a user holds in one organisation; only an active one grants anything."""
 
     __tablename__ = "membership"
     __table_args__ = (UniqueConstraint("user_id", "org_id", "role", name="uq_membership_role"),)
@@ -39,6 +47,9 @@ class Membership(SQLModel, table=True):
     # Granted because the identity provider's groups claim said so; the next sign-in may take it away.
     from_claim: bool = False
     created_at: datetime = Field(default_factory=utcnow)
+    state: MembershipState = Field(default=MembershipState.active, sa_type=String(16),
+                                   sa_column_kwargs={"server_default": MembershipState.active.value})
+    invited_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
 
 
 class WebSession(SQLModel, table=True):

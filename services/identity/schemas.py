@@ -1,7 +1,9 @@
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.identity.models import MembershipState
 from services.identity.permissions import Role
 from services.inputs import ClientInput
 
@@ -56,5 +58,23 @@ class MemberPublic(BaseModel):
     user_id: uuid.UUID
     username: str
     display_name: str
-    roles: list[str]
+    state: MembershipState = Field(
+        description="invited while the person, who belongs to another organisation, has accepted no role here")
+    roles: list[str] = Field(description="the roles the person holds here")
     roles_from_claim: list[str] = Field(description="roles held because the identity provider's groups claim says so")
+    invited_roles: list[str] = Field(
+        default_factory=list, description="roles offered to the person, which grant nothing until they accept")
+
+
+class InvitationPublic(BaseModel):
+    """A role an organisation's admin offered you; it grants nothing until you accept."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    org_code: str
+    org_name_zh: str
+    org_name_en: str
+    role: Role
+    invited_by_id: uuid.UUID | None
+    invited_by: str = Field(description="the display name of the admin who invited you")
+    invited_at: datetime

@@ -4,7 +4,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.errors import Conflict, Invalid, NotFound, Unauthorized
-from services.identity.models import Membership, User
+from services.identity.models import Membership, MembershipState, User
 from services.identity.passwords import hash_password
 from services.identity.permissions import Role
 from services.identity.principal import OrgMembership, Principal
@@ -52,7 +52,7 @@ async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal
     rows = (
         await session.exec(
             select(User, Membership, Organisation)
-            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(Membership, (Membership.user_id == User.id) & (Membership.state == MembershipState.active))
             .outerjoin(Organisation, Organisation.id == Membership.org_id)
             .where(User.id == user_id)
         )
@@ -101,7 +101,7 @@ async def describe(session: AsyncSession, principal: Principal) -> Me:
 
 
 async def users_with_role(session: AsyncSession, org_id: uuid.UUID, role: Role) -> list[uuid.UUID]:
-    query = select(Membership.user_id).where(Membership.org_id == org_id, Membership.role == role)
+    query = select(Membership.user_id).where(Membership.org_id == org_id, Membership.role == role, Membership.state == MembershipState.active)
     return list((await session.exec(query)).all())
 
 

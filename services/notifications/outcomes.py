@@ -16,11 +16,12 @@ from typing import Protocol
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.identity.models import Membership, User
+from services.identity.models import Membership, MembershipState, User
 from services.identity.permissions import Role
 from services.notifications import service as outbox
 from services.notifications.messages import LANGUAGES, Message, NoticeSite, reader_language, subject, title
 from services.notifications.models import NotificationKind
+from services.projects.co_drafters import TAKING_PART
 from services.projects.models import ProjectOrganisation, StandardProject
 from services.projects.policy import AbstentionRule, policy_for
 from services.words import say
@@ -108,6 +109,11 @@ def _decision(name: str) -> Callable[[Say, dict, StandardProject], dict]:
     return values
 
 
+def _co_drafter(say_: Say, data: dict, project: StandardProject) -> dict:
+    return {"org": data.get(say_("outcome.org_name_field")) or data.get("org_code", ""),
+            "code": data.get("org_code", ""), "comment": data.get("comment") or say_("outcome.no_reasons")}
+
+
 OUTCOMES: dict[str, Outcome] = {
     "proposal.accepted": Outcome("screening_accepted", _comment),
     "proposal.returned": Outcome("screening_returned", _returned),
@@ -121,6 +127,7 @@ OUTCOMES: dict[str, Outcome] = {
     "standard.published": Outcome("published", _published),
     "evaluation.recorded": Outcome("evaluation", _decision("evaluation")),
     "review.decided": Outcome("review", _decision("review")),
+    "co_drafter.declined": Outcome("co_drafter_declined", _co_drafter),
 }
 
 
@@ -147,10 +154,10 @@ async def notify_outcomes(
 
 async def concerned(session: AsyncSession, project: StandardProject) -> list[User]:
     """The project's proposer and the active proposers of its lead and co-drafting organisations."""
-    orgs = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project.id)
+    orgs = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project.id, TAKING_PART)
     proposers = select(Membership.user_id).where(
         col(Membership.org_id).in_(orgs) | (Membership.org_id == project.lead_org_id),
-        Membership.role == Role.proposer.value,
+        Membership.role == Role.proposer.value, Membership.state == MembershipState.active,
     )
     query = select(User).where(
         col(User.id).in_(proposers) | (User.id == project.proposer_id), col(User.is_active).is_(True)

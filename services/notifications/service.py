@@ -14,7 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from services.committees.models import Committee, CommitteeMember, CommitteeSeat
 from services.db import utcnow
 from services.errors import Invalid, NotFound
-from services.identity.models import Membership, User
+from services.identity.models import Membership, MembershipState, User
 from services.identity.permissions import Role
 from services.identity.principal import Principal
 from services.notifications import messages
@@ -104,7 +104,7 @@ async def escalation_recipients(session: AsyncSession, task: Task) -> list[uuid.
 async def role_holders(session: AsyncSession, org_id: uuid.UUID, role: str) -> list[uuid.UUID]:
     query = (
         select(Membership.user_id).join(User, col(User.id) == Membership.user_id)
-        .where(Membership.org_id == org_id, Membership.role == role, col(User.is_active).is_(True))
+        .where(Membership.org_id == org_id, Membership.role == role, col(User.is_active).is_(True), Membership.state == MembershipState.active)
         .order_by(col(Membership.user_id))
     )
     return list((await session.exec(query)).all())

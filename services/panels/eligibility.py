@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.errors import Invalid
 from services.words import Phrase
-from services.identity.models import Membership, User
+from services.identity.models import Membership, MembershipState, User
 from services.identity.permissions import Role
 from services.organisations.models import Organisation
 from services.projects.service import drafting_org_ids
@@ -37,7 +37,7 @@ async def candidates(
     query = (
         select(Membership, Organisation)
         .join(Organisation, Organisation.id == Membership.org_id)
-        .where(col(Membership.user_id).in_(user_ids))
+        .where(col(Membership.user_id).in_(user_ids), Membership.state == MembershipState.active)
         .order_by(Organisation.code)
     )
     memberships = (await session.exec(query)).all()

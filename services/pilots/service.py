@@ -11,7 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from services.db import utcnow
 from services.errors import Invalid, NotFound
 from services.words import Phrase, Term
-from services.identity.models import Membership
+from services.identity.models import Membership, MembershipState
 from services.identity.permissions import Role
 from services.identity.principal import Principal
 from services.organisations.models import Organisation, OrgKind
@@ -67,7 +67,7 @@ async def check_hosts(session: AsyncSession, org_ids: list[uuid.UUID]) -> None:
     """Each organisation exists, is a district or an enterprise, and has someone to lead its pilot."""
     orgs = {o.id: o for o in (await session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids))))}
     leads_query = select(Membership.org_id).where(
-        col(Membership.org_id).in_(org_ids), Membership.role == Role.pilot_lead.value
+        col(Membership.org_id).in_(org_ids), Membership.role == Role.pilot_lead.value, Membership.state == MembershipState.active
     )
     with_leads = set((await session.exec(leads_query)).all())
     problems = []

@@ -67,8 +67,17 @@ class StandardProject(SQLModel, table=True):
     revises_id: uuid.UUID | None = Field(default=None, foreign_key="project.id")
 
 
+class CoDrafterState(StrEnum):
+    """A co-drafter named by the proposer takes part only once its organisation's admin accepts."""
+
+    invited = "invited"
+    accepted = "accepted"
+    declined = "declined"
+
+
 class ProjectOrganisation(SQLModel, table=True):
-    """An organisation taking part in drafting: the lead, or a co-drafter."""
+    """An organisation taking part in drafting: the lead, or a co-drafter. Only an accepted one takes
+    part (reads the project, drafts, is told the outcomes, keeps its experts off the panel)."""
 
     __tablename__ = "project_organisation"
     __table_args__ = (UniqueConstraint("project_id", "org_id", name="uq_project_organisation"),)
@@ -77,3 +86,12 @@ class ProjectOrganisation(SQLModel, table=True):
     project_id: uuid.UUID = Field(foreign_key="project.id", index=True)
     org_id: uuid.UUID = Field(foreign_key="organisation.id", index=True)
     part: str = Field(max_length=16)  # lead | co_drafter
+    state: CoDrafterState = Field(default=CoDrafterState.accepted, sa_type=String(16),
+                                  sa_column_kwargs={"server_default": CoDrafterState.accepted.value})
+    invited_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    invited_at: datetime | None = None
+    # The workflow that carries the invitation to the organisation's admins (workflows/consent.py).
+    workflow_id: str | None = Field(default=None, max_length=100)
+    decided_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
+    decided_at: datetime | None = None
+    decision_comment: str = Field(default="", max_length=20_000, sa_column_kwargs={"server_default": ""})

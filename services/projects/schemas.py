@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.inputs import ClientInput
 from services.projects.domains import DOMAINS
-from services.projects.models import ProjectStatus, Stage, StandardType
+from services.projects.models import CoDrafterState, ProjectStatus, Stage, StandardType
 from services.errors import rule
 
 _TITLE = Field(min_length=1, max_length=300)
@@ -43,7 +43,9 @@ class ProjectCreate(ClientInput):
     domain: str = Field(max_length=64, json_schema_extra=_DOMAIN_CODES)
     committee_id: uuid.UUID
     lead_org_id: uuid.UUID | None = None
-    co_drafting_org_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
+    co_drafting_org_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=50,
+        description="organisations invited to co-draft: each takes part once one of its admins accepts")
     relation_to_existing: str = _OPTIONAL_TEXT
     known_patents: str = _OPTIONAL_TEXT
     target_completion: date | None = None
@@ -61,12 +63,30 @@ class ProjectUpdate(ClientInput):
     scope: str = Field(default=None, min_length=1, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
     rationale: str = Field(default=None, min_length=1, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
     domain: str = Field(default=None, max_length=64, json_schema_extra=_domain_edit)
-    co_drafting_org_ids: list[uuid.UUID] | None = Field(default=None, max_length=50)
+    co_drafting_org_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=50,
+        description="the co-drafters wanted: those accepted or invited stay, new or declined ones are invited, "
+                    "those left out are dropped")
     relation_to_existing: str = Field(default=None, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
     known_patents: str = Field(default=None, max_length=20_000, json_schema_extra=_unchanged_when_omitted)
     target_completion: date | None = None
 
     _domain = field_validator("domain")(_known_domain)
+
+
+class CoDrafterPublic(BaseModel):
+    """An organisation the proposer named as co-drafter: invited until one of its admins accepts or
+    declines; only an accepted one takes part."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    org_id: uuid.UUID
+    state: CoDrafterState
+    invited_by_id: uuid.UUID | None
+    invited_at: datetime | None
+    decided_by_id: uuid.UUID | None
+    decided_at: datetime | None
+    decision_comment: str
 
 
 class ProjectPublic(BaseModel):
@@ -88,7 +108,9 @@ class ProjectPublic(BaseModel):
     lead_org_id: uuid.UUID
     proposer_id: uuid.UUID
     committee_id: uuid.UUID
-    co_drafting_org_ids: list[uuid.UUID] = Field(default_factory=list)
+    co_drafting_org_ids: list[uuid.UUID] = Field(
+        default_factory=list, description="the co-drafters that accepted; see co_drafter_invitations for all")
+    co_drafter_invitations: list[CoDrafterPublic] = Field(default_factory=list)
     workflow_id: str | None
     return_count: int
     created_at: datetime

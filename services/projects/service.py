@@ -16,8 +16,10 @@ from services.identity.permissions import Permission
 from services.identity.principal import Principal
 from services.organisations.models import Organisation
 from services.panels.models import Panel, PanelMember
-from services.projects.models import ProjectOrganisation, ProjectStatus, Stage, StandardProject
-from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
+from services.projects import co_drafters
+from services.projects.co_drafters import TAKING_PART
+from services.projects.models import CoDrafterState, ProjectOrganisation, ProjectStatus, Stage, StandardProject
+from services.projects.schemas import CoDrafterPublic, ProjectCreate, ProjectPublic, ProjectUpdate
 from services.tasks.holders import task_holder_projects
 
 EDITABLE = (ProjectStatus.draft, ProjectStatus.returned)
@@ -31,7 +33,7 @@ def readable(principal: Principal) -> SelectOfScalar[StandardProject]:
     if principal.is_platform_admin:
         return select(StandardProject)
     orgs = list(principal.org_ids)
-    taking_part = select(ProjectOrganisation.project_id).where(col(ProjectOrganisation.org_id).in_(orgs))
+    taking_part = select(ProjectOrganisation.project_id).where(col(ProjectOrganisation.org_id).in_(orgs), TAKING_PART)
     hosting = select(Committee.id).where(col(Committee.org_id).in_(orgs))
     serving = select(CommitteeMember.committee_id).where(CommitteeMember.user_id == principal.user_id)
     reviewing = select(Panel.project_id).join(PanelMember, PanelMember.panel_id == Panel.id).where(
@@ -80,7 +82,6 @@ async def create_project(
             return await get_readable(session, principal, earlier)
     lead_org_id = _lead_org(principal, data.lead_org_id)
     await get_committee(session, data.committee_id)
-    co_drafters = await _existing_orgs(session, data.co_drafting_org_ids, exclude=lead_org_id)
     project = StandardProject(
         **data.model_dump(exclude={"lead_org_id", "co_drafting_org_ids"}),
         lead_org_id=lead_org_id,
@@ -89,12 +90,11 @@ async def create_project(
     session.add(project)
     await session.flush()
     session.add(ProjectOrganisation(project_id=project.id, org_id=lead_org_id, part="lead"))
-    for org_id in co_drafters:
-        session.add(ProjectOrganisation(project_id=project.id, org_id=org_id, part="co_drafter"))
     await audit.record(
         session, action="project.created", object_type="project", object_id=project.id,
         actor_id=principal.user_id, project_id=project.id, data={"title_zh": project.title_zh},
     )
+    await co_drafters.name_co_drafters(session, principal.user_id, project, data.co_drafting_org_ids)
     await session.flush()
     if request_key is not None:
         await idempotency.remember(session, principal.user_id, request_key, "project.create", content, project.id)
@@ -112,7 +112,7 @@ async def update_project(
     for name, value in changes.items():
         setattr(project, name, value)
     if data.co_drafting_org_ids is not None:
-        await _replace_co_drafters(session, project, data.co_drafting_org_ids)
+        await co_drafters.name_co_drafters(session, principal.user_id, project, data.co_drafting_org_ids)
     project.updated_at = utcnow()
     session.add(project)
     await audit.record(
@@ -133,15 +133,18 @@ async def check_submittable(session: AsyncSession, principal: Principal, project
 
 
 async def to_public(session: AsyncSession, project: StandardProject) -> ProjectPublic:
-    query = select(ProjectOrganisation.org_id).where(
-        ProjectOrganisation.project_id == project.id, ProjectOrganisation.part == "co_drafter"
+    """With the co-drafters that accepted, and every invitation with its state."""
+    named = await co_drafters.co_drafter_links(session, project.id)
+    accepted = sorted(link.org_id for link in named if link.state == CoDrafterState.accepted)
+    invitations = [CoDrafterPublic.model_validate(link) for link in named]
+    return ProjectPublic.model_validate(project).model_copy(
+        update={"co_drafting_org_ids": accepted, "co_drafter_invitations": invitations}
     )
-    co_drafters = sorted((await session.exec(query)).all())
-    return ProjectPublic.model_validate(project).model_copy(update={"co_drafting_org_ids": co_drafters})
 
 
 async def drafting_org_ids(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
-    query = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project_id)
+    """The lead and the co-drafters that accepted."""
+    query = select(ProjectOrganisation.org_id).where(ProjectOrganisation.project_id == project_id, TAKING_PART)
     return list((await session.exec(query)).all())
 
 
@@ -156,27 +159,3 @@ def _lead_org(principal: Principal, requested: uuid.UUID | None) -> uuid.UUID:
     if len(allowed) == 1:
         return next(iter(allowed))
     raise Invalid("error.project.name_lead_org", field="lead_org_id")
-
-
-async def _existing_orgs(session: AsyncSession, org_ids: list[uuid.UUID], exclude: uuid.UUID) -> list[uuid.UUID]:
-    wanted = list(dict.fromkeys(o for o in org_ids if o != exclude))
-    if not wanted:
-        return []
-    found = set((await session.exec(select(Organisation.id).where(col(Organisation.id).in_(wanted)))).all())
-    missing = [str(o) for o in wanted if o not in found]
-    if missing:
-        raise Invalid("error.project.unknown_co_drafters", field="co_drafting_org_ids", orgs=", ".join(missing))
-    return wanted
-
-
-async def _replace_co_drafters(session: AsyncSession, project: StandardProject, org_ids: list[uuid.UUID]) -> None:
-    wanted = set(await _existing_orgs(session, org_ids, exclude=project.lead_org_id))
-    query = select(ProjectOrganisation).where(
-        ProjectOrganisation.project_id == project.id, ProjectOrganisation.part == "co_drafter"
-    )
-    current = {link.org_id: link for link in (await session.exec(query)).all()}
-    for org_id, link in current.items():
-        if org_id not in wanted:
-            await session.delete(link)
-    for org_id in wanted - current.keys():
-        session.add(ProjectOrganisation(project_id=project.id, org_id=org_id, part="co_drafter"))

@@ -10,6 +10,7 @@ from services.evaluations.forms import EVALUATION_FORMS
 from services.notifications.forms import NOTIFICATION_FORMS
 from services.panels.forms import PANEL_FORMS
 from services.pilots.forms import PILOT_FORMS
+from services.projects.forms import CONSENT_FORMS
 from services.tasks.forms import FAILURE_FORMS, PROPOSAL_FORMS, DecisionForm, TaskForm
 
 FORMS: dict[str, TaskForm] = {
@@ -17,6 +18,7 @@ FORMS: dict[str, TaskForm] = {
     for form in (
         *PROPOSAL_FORMS, *BALLOT_FORMS, *DRAFT_FORMS, *CONSULTATION_FORMS, *PANEL_FORMS, *PUBLICATION_FORMS,
         *PILOT_FORMS, *COORDINATION_FORMS, *EVALUATION_FORMS, *NOTIFICATION_FORMS, *FAILURE_FORMS,
+        *CONSENT_FORMS,
     )
 }
 

@@ -16,6 +16,7 @@ from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.api.test_drafts import upload
 from tests.helpers import audit_actions, create_proposal, inbox, org_id
+from tests.co_drafting import accept_co_drafters
 from tests.services import draft_samples as samples
 from tests.workflows.stage_harness_consultation import DraftingAndConsultation
 from workflows.models import PolicySnapshot, ProjectInput
@@ -114,8 +115,10 @@ async def test_a_group_consultation_takes_comments_for_thirty_days_and_ends_with
 ):
     stack, env, http = skipping_stack, time_skipping_env, skipping_stack.http
     lead = await stack.login("li.wei")
-    project = await create_proposal(http, lead, co_drafting_org_ids=[await org_id(http, lead, "SCDATA")])
+    scdata = await org_id(http, lead, "SCDATA")
+    project = await create_proposal(http, lead, co_drafting_org_ids=[scdata])
     pid = project["id"]
+    await accept_co_drafters(http, pid, [scdata])
     async with stages_worker(stack) as queue:
         handle = await start_stages(stack, env, queue, project)
         draft = await submit_consultation_draft(stack, pid)
@@ -236,9 +239,10 @@ async def _check_exports(stack, pid: str) -> None:
 async def test_a_local_standard_stays_open_for_sixty_days(skipping_stack, time_skipping_env):
     stack, env, http = skipping_stack, time_skipping_env, skipping_stack.http
     lead = await stack.login("li.wei")
-    project = await create_proposal(http, lead, standard_type="local",
-                                    co_drafting_org_ids=[await org_id(http, lead, "SCDATA")])
+    scdata = await org_id(http, lead, "SCDATA")
+    project = await create_proposal(http, lead, standard_type="local", co_drafting_org_ids=[scdata])
     pid = project["id"]
+    await accept_co_drafters(http, pid, [scdata])
     async with stages_worker(stack) as queue:
         handle = await start_stages(stack, env, queue, project)
         await submit_consultation_draft(stack, pid)

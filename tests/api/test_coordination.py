@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 
 from tests.helpers import create_proposal, org_id
+from tests.co_drafting import accept_co_drafters
 
 URL = "/api/v1/coordination-requests"
 
@@ -61,7 +62,8 @@ async def test_a_request_is_claimed_answered_and_the_answer_comes_back(stack):
     http = stack.http
     proposer = await stack.login("li.wei")
     pudong = await org_id(http, proposer, "PUDONG")
-    project = await create_proposal(http, proposer, co_drafting_org_ids=[pudong])  # PUDONG takes part
+    project = await create_proposal(http, proposer, co_drafting_org_ids=[pudong])
+    await accept_co_drafters(http, project["id"], [pudong])  # PUDONG takes part
     sent = await send(stack, "gao.yan", "SHEITC", project_id=project["id"])
     rid = sent["id"]
     assert (sent["status"], sent["project_id"], [h["kind"] for h in sent["history"]]) == (

@@ -6,6 +6,7 @@ import hashlib
 from urllib.parse import quote
 
 from tests.helpers import audit_actions, create_proposal, org_id
+from tests.co_drafting import accept_co_drafters
 from tests.services import draft_samples as samples
 
 
@@ -18,7 +19,9 @@ async def upload(http, headers, pid, data: bytes, name="draft.pdf", label="discu
 async def project_with_co_drafters(stack, *codes: str) -> str:
     proposer = await stack.login("li.wei")
     co_drafters = [await org_id(stack.http, proposer, code) for code in codes]
-    return (await create_proposal(stack.http, proposer, co_drafting_org_ids=co_drafters))["id"]
+    project_id = (await create_proposal(stack.http, proposer, co_drafting_org_ids=co_drafters))["id"]
+    await accept_co_drafters(stack.http, project_id, co_drafters)
+    return project_id
 
 
 def stored_files(stack) -> list:

@@ -17,6 +17,7 @@ from services.demo import DEMO_PASSWORD
 from tests.api.test_outcome_notices import a_new_proposer
 from tests.api.test_pages import post_form, sign_in
 from tests.helpers import create_proposal, org_id
+from tests.co_drafting import accept_co_drafters
 from tests.oidc.browser import hidden_field
 
 BAD_ID = "/tasks/not-a-uuid"
@@ -37,8 +38,10 @@ def is_a_page(response: httpx.Response) -> bool:
 async def test_a_comment_without_disposition_is_refused_in_the_readers_language(skipping_stack, time_skipping_env):
     stack, env, http = skipping_stack, time_skipping_env, skipping_stack.http
     lead = await stack.login("li.wei")
-    project = await create_proposal(http, lead, co_drafting_org_ids=[await org_id(http, lead, "SCDATA")])
+    scdata = await org_id(http, lead, "SCDATA")
+    project = await create_proposal(http, lead, co_drafting_org_ids=[scdata])
     pid = project["id"]
+    await accept_co_drafters(http, pid, [scdata])
     async with stages_worker(stack) as queue:
         await start_stages(stack, env, queue, project)
         await submit_consultation_draft(stack, pid)

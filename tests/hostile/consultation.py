@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 from tests.api.test_consultation import consultation_in, stages_worker, start_stages, submit_consultation_draft
 from tests.helpers import create_proposal, org_id
+from tests.co_drafting import accept_co_drafters
 
 
 async def open_consultation(stack) -> str:  # noqa: ANN001 - the `stack` fixture
@@ -13,7 +14,9 @@ async def open_consultation(stack) -> str:  # noqa: ANN001 - the `stack` fixture
     consultation's rows stay open, which is all comments need."""
     lead = await stack.login("li.wei")
     # SCDATA drafts too: its proposer uploads the consultation draft.
-    project = await create_proposal(stack.http, lead, co_drafting_org_ids=[await org_id(stack.http, lead, "SCDATA")])
+    scdata = await org_id(stack.http, lead, "SCDATA")
+    project = await create_proposal(stack.http, lead, co_drafting_org_ids=[scdata])
+    await accept_co_drafters(stack.http, project["id"], [scdata])
     async with stages_worker(stack) as queue:
         await start_stages(stack, SimpleNamespace(client=stack.worker.client), queue, project)
         await submit_consultation_draft(stack, project["id"])

@@ -18,6 +18,7 @@ from services.organisations.service import get_by_code
 from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.helpers import create_proposal, inbox, org_id
+from tests.co_drafting import accept_co_drafters
 from tests.workflows.demonstration_harness import DemonstrationHarness
 from workflows.models import PolicySnapshot, ProjectInput
 
@@ -49,6 +50,7 @@ async def submitted_project(stack, co_drafters: tuple[str, ...] = ()) -> dict:
     proposer = await login(stack, "li.wei")
     org_ids = [await org_id(stack.http, proposer, code) for code in co_drafters]
     project = await create_proposal(stack.http, proposer, co_drafting_org_ids=org_ids)
+    await accept_co_drafters(stack.http, project["id"], org_ids)
     submitted = await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)
     assert submitted.status_code == 200, submitted.text
     return submitted.json()

@@ -68,6 +68,10 @@ API = [
         json=lambda w: {"username": "lin.tao", "role": "evaluator"}),
     Row("DELETE", "/api/v1/admin/organisations/{pudong}/members/{lin.tao}/roles/{evaluator_role}",
         frozenset({"org_admin", "platform_admin"}), regrant=True),
+    Row("GET", "/api/v1/me/invitations", SIGNED_IN),
+    # an invitation is the invited person's alone: nobody in the world has one by this id
+    Row("POST", "/api/v1/me/invitations/{project}/accept", frozenset()),
+    Row("POST", "/api/v1/me/invitations/{project}/decline", frozenset()),
     Row("GET", "/api/v1/projects", SIGNED_IN),
     Row("POST", "/api/v1/projects", frozenset({"proposer", "outsider"}),
         json=lambda w: {**w["proposal"], "title_en": f"Matrix {uuid.uuid4().hex[:6]}"}),
@@ -138,6 +142,8 @@ PAGES = [
     Row("GET", "/", SIGNED_IN),
     Row("GET", "/account", SIGNED_IN),
     Row("POST", "/account/language", SIGNED_IN, form={"language": "zh"}),  # Chinese, as before any choice
+    Row("POST", "/account/invitations/{project}/accept", frozenset()),
+    Row("POST", "/account/invitations/{project}/decline", frozenset()),
     Row("GET", "/login", EVERYONE),
     Row("POST", "/login", EVERYONE, form={"username": "li.wei", "password": "Shanghai-2026"}),
     Row("GET", "/login/oidc", frozenset()),  # no provider is configured here: nobody gets through

@@ -1,0 +1,93 @@
+"""A co-drafter's consent: naming an organisation as co-drafter opens a task for its admins, who
+accept or decline; until one accepts, the organisation takes no part in the project."""
+
+import uuid
+
+from pydantic import BaseModel
+from temporalio import workflow
+
+from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.models import EventSpec, ProjectSnapshot, TaskDecision, TaskSpec
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded
+
+CONSENT_KIND = "co_drafter_consent"
+CHOICES = frozenset({"accept", "decline"})
+
+
+class CoDrafterConsentInput(BaseModel):
+    link_id: uuid.UUID  # the ProjectOrganisation row of the invitation
+    project_id: uuid.UUID
+    org_id: uuid.UUID
+    invited_by_id: uuid.UUID | None = None
+
+
+@workflow.defn
+class CoDrafterConsentWorkflow(HumanSteps):
+    """Carries one invitation to co-draft a project to the named organisation's admins, and their
+    answer back: accepted, the organisation takes part; declined, the proposer is told. The proposer
+    dropping the organisation first withdraws the invitation."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._inp: CoDrafterConsentInput | None = None
+        self._withdrawn = False
+
+    @workflow.run
+    async def run(self, inp: CoDrafterConsentInput) -> dict:
+        self._inp, self._project_id = inp, inp.project_id
+        task = self._consent_task()
+        await self.write(open_tasks=[(task, CHOICES)])
+        self._idle = True
+        await workflow.wait_condition(lambda: task.id in self._decisions or self._withdrawn)
+        self._idle = False
+        if task.id not in self._decisions:
+            await self.finish()
+            return {"decision": "withdrawn"}
+        decided = self._decisions[task.id]
+        recorded = await self._record(decided)
+        await self.write(decided=decided, events=self._events(decided, recorded))
+        await self.finish()
+        return {"decision": decided.decision["decision"], "applied": recorded.applied}
+
+    @workflow.update
+    async def settled(self) -> ProjectSnapshot:
+        """Answers once the invitation's task is open and waits for the admins."""
+        return await self.wait_settled()
+
+    @workflow.update
+    async def withdraw(self) -> ProjectSnapshot:
+        """The proposer no longer names the organisation: its task is cancelled (a decision taken
+        already stands, and is then written as nothing)."""
+        self._withdrawn = True
+        await workflow.wait_condition(lambda: self._finished)
+        return self.snapshot()
+
+    async def _record(self, decided: TaskDecision) -> ConsentRecorded:
+        decision = ConsentDecision(
+            link_id=self._inp.link_id, workflow_id=workflow.info().workflow_id,
+            accepted=decided.decision["decision"] == "accept", actor_id=decided.actor_id,
+            comment=decided.decision.get("comment", ""),
+        )
+        return await workflow.execute_activity_method(
+            ConsentActivities.record_decision, decision, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
+        )
+
+    def _events(self, decided: TaskDecision, recorded: ConsentRecorded) -> list[EventSpec]:
+        if not recorded.applied:
+            return []
+        action = "co_drafter.accepted" if decided.decision["decision"] == "accept" else "co_drafter.declined"
+        data = {"org_id": str(recorded.org_id), "org_code": recorded.org_code, "name_zh": recorded.name_zh,
+                "name_en": recorded.name_en, "comment": decided.decision.get("comment", "")}
+        return [EventSpec(action=action, data=data, actor_id=decided.actor_id)]
+
+    def _consent_task(self) -> TaskSpec:
+        # No project on the task: being asked gives the organisation no read of the project (the
+        # task's page shows what the admin decides on).
+        inp = self._inp
+        return TaskSpec(
+            id=workflow.uuid4(), kind=CONSENT_KIND, candidate_org_id=inp.org_id, candidate_role="admin",
+            context={"project_id": str(inp.project_id), "org_id": str(inp.org_id),
+                     **({"invited_by_id": str(inp.invited_by_id)} if inp.invited_by_id else {})},
+        )
