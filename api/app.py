@@ -34,6 +34,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
         engine = parts.engine or create_engine(settings.resolved_database_url)
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
+        app.state.decision_keys = settings.key_ring("decision")  # seals what the API has authorised
         app.state.temporal = parts.temporal or await temporal_client(settings)
         async with identity(settings, app.state.sessions) as running:
             app.state.builtin_issuer, app.state.authenticator = running.builtin, running.authenticator

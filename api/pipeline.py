@@ -3,6 +3,7 @@ workflow decide, then reads the result: no database transaction stays open while
 The workflow's activities do the writing, so these transactions only read (and wait for no writer)."""
 
 import uuid
+from datetime import datetime, timezone
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
@@ -11,6 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
 from services.committees.service import get_committee
+from services.crypto import seals
+from services.crypto.keyring import KeyRing
 from services.db import transaction
 from services.errors import Conflict
 from services.identity.principal import Principal
@@ -23,7 +26,7 @@ from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
 from standardflow.config import Settings
 from workflows import client as temporal
-from workflows.models import PolicySnapshot, ProjectInput, TaskDecision
+from workflows.models import DecisionSeal, PolicySnapshot, ProjectInput, TaskDecision
 
 
 async def submit_project(
@@ -35,8 +38,8 @@ async def submit_project(
         revision = await tasks.find_open(session, project_id, "revise_proposal")
         start = None if revision else await _project_input(session, project, settings)
     if revision:
-        decision = TaskDecision(task_id=revision.id, decision={"decision": "resubmit", "comment": ""},
-                                actor_id=principal.user_id)
+        decision = sealed(settings.key_ring("decision"), revision.id, {"decision": "resubmit", "comment": ""},
+                          principal.user_id)
         await _deliver(client, revision.workflow_id, decision)
     else:
         await temporal.start_project(client, settings.task_queue, start)
@@ -62,9 +65,12 @@ def policy_snapshot(standard_type: StandardType, settings: Settings) -> PolicySn
 
 
 async def complete_task(
-    sessions: async_sessionmaker[AsyncSession], client: Client, principal: Principal,
+    sessions: async_sessionmaker[AsyncSession], client: Client, keys: KeyRing, principal: Principal,
     task_id: uuid.UUID, body: dict,
 ) -> TaskPublic:
+    """Checks the principal's decision on the task against its form and delivers it to the task's
+    workflow sealed with `keys` (the worker applies no decision without a seal it verifies); answers
+    once the step the decision leads to is written."""
     async with transaction(sessions, read_only=True) as session:
         task = await tasks.get_readable(session, principal, task_id)
         try:
@@ -77,13 +83,21 @@ async def complete_task(
         precondition = form_for(task.kind).precondition
         if precondition is not None:
             await precondition(session, task, form)
-    decision = TaskDecision(task_id=task_id, decision=form.model_dump(mode="json"), actor_id=principal.user_id)
+    decision = sealed(keys, task_id, form.model_dump(mode="json"), principal.user_id)
     await _deliver(client, task.workflow_id, decision)
     async with transaction(sessions, read_only=True) as session:
         task = await tasks.get_task(session, task_id)
         if task.decision != decision.decision or task.completed_by_id != principal.user_id:
             raise Conflict("error.task.decided_otherwise")
         return tasks.to_public(task)
+
+
+def sealed(keys: KeyRing, task_id: uuid.UUID, decision: dict, actor_id: uuid.UUID) -> TaskDecision:
+    """The decision with the API's seal: the task, the decision, the person and now, signed."""
+    signed_at = datetime.now(timezone.utc)
+    key_id, signature = seals.sign(keys, task_id, decision, actor_id, signed_at)
+    return TaskDecision(task_id=task_id, decision=decision, actor_id=actor_id,
+                        seal=DecisionSeal(key_id=key_id, signed_at=signed_at, signature=signature))
 
 
 async def _deliver(client: Client, workflow_id: str, decision: TaskDecision) -> dict:

@@ -81,7 +81,8 @@ async def seed(settings: Settings) -> bool:
 async def run_worker(settings: Settings) -> None:
     client = await temporal_client(settings)
     engine = create_engine(settings.resolved_database_url)
-    worker = build_worker(client, settings.task_queue, session_factory(engine), mail=settings.mail,
+    worker = build_worker(client, settings.task_queue, session_factory(engine),
+                          decision_keys=settings.key_ring("decision"), mail=settings.mail,
                           max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -122,8 +122,9 @@ class Stack:
 
 
 @asynccontextmanager
-async def running_worker(client: Client, task_queue: str, sessions) -> AsyncIterator[Worker]:
-    worker = build_worker(client, task_queue, sessions)
+async def running_worker(client: Client, settings: Settings, sessions) -> AsyncIterator[Worker]:
+    """A worker on the settings' task queue that takes the decisions their API seals."""
+    worker = build_worker(client, settings.task_queue, sessions, decision_keys=settings.key_ring("decision"))
     async with worker:
         yield worker
 
@@ -135,7 +136,7 @@ async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue:
         public_base_url="http://testserver", session_secret="test-secret", payload_keys=PAYLOAD_KEYS,
     )
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
-    async with running_worker(temporal_client, task_queue, session_factory(engine)) as worker:
+    async with running_worker(temporal_client, settings, session_factory(engine)) as worker:
         async with app.router.lifespan_context(app):
             server_errors: list[str] = []
 

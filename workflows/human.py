@@ -12,9 +12,12 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 from workflows import failures
 from workflows.deadlines import Deadlines
 from workflows.models import (
-    Completion, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
+    Completion, DecisionCheck, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
 )
 from workflows.refusals import Refused, refusal
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.decision_activities import DecisionActivities
 
 STEP_TIMEOUT = timedelta(seconds=30)
 STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
@@ -22,6 +25,9 @@ STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coeffici
 # How long a decision on a task this run has not registered yet waits for the run to catch up
 # (see HumanSteps.registering) before it is refused.
 CATCH_UP = timedelta(minutes=1)
+# Decisions are taken only with the API's seal, checked by a local activity. Decisions taken before
+# this change were not checked, and replay that way.
+SEALED_DECISIONS = "sealed-decisions"
 
 
 @dataclass
@@ -179,8 +185,23 @@ class HumanSteps:
             raise refusal(exc) from None
 
     async def take_decision(self, decision: TaskDecision) -> dict:
-        """Records the decision and answers with its outcome. A decision that came before its task
-        was registered (`registering`) is checked here, once the run has caught up."""
+        """Records the decision and answers with its outcome. Its seal is checked first (refused and
+        recorded without one StandardFlow's API made). A decision that came before its task was
+        registered (`registering`) is checked here, once the run has caught up."""
+        sealed = workflow.patched(SEALED_DECISIONS)
+        if sealed:
+            refused = await workflow.execute_local_activity_method(
+                DecisionActivities.verify_decision,
+                DecisionCheck(workflow_id=workflow.info().workflow_id, decision=decision),
+                start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
+            )
+            if refused:
+                raise refusal(Refused(refused))
+        if sealed and not self.registering(decision):
+            try:  # the run went on while the seal was checked: the task may be decided or closed by now
+                self.check_task(decision)
+            except ValueError as exc:
+                raise refusal(exc) from None
         if self.registering(decision):
             try:
                 await workflow.wait_condition(lambda: not self.registering(decision), timeout=CATCH_UP)

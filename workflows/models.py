@@ -122,12 +122,29 @@ class StepWritten(BaseModel):
     mail: bool = False
 
 
+class DecisionSeal(BaseModel):
+    """The API's proof that it authorised a decision (services/crypto/seals.py)."""
+
+    key_id: str
+    signed_at: datetime
+    signature: str
+
+
 class TaskDecision(BaseModel):
-    """A person's decision on a task, already checked against the task kind's form."""
+    """A person's decision on a task, already checked against the task kind's form; sealed by the API
+    that checked it. Decisions recorded before seals existed have none."""
 
     task_id: uuid.UUID
     decision: dict
     actor_id: uuid.UUID
+    seal: DecisionSeal | None = None
+
+
+class DecisionCheck(BaseModel):
+    """A decision whose seal the worker checks before the workflow takes it."""
+
+    workflow_id: str
+    decision: TaskDecision
 
 
 class OpenTaskView(BaseModel):

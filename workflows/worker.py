@@ -6,6 +6,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from services.crypto.keyring import KeyRing
 from services.notifications.mail import MailConfig
 from services.notifications.messages import NoticeSite
 from workflows.activities import StepActivities
@@ -16,6 +17,7 @@ from workflows.consent_activities import ConsentActivities
 from workflows.consultation_activities import ConsultationActivities
 from workflows.coordination import CoordinationWorkflow
 from workflows.coordination_activities import CoordinationActivities
+from workflows.decision_activities import DecisionActivities
 from workflows.failure_activities import FailureActivities
 from workflows.notify_activities import NotifyActivities
 from workflows.panel import PanelWorkflow
@@ -29,15 +31,17 @@ WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, 
              CoDrafterConsentWorkflow]
 
 
-def activities(sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
+def activities(sessions: async_sessionmaker[AsyncSession], decision_keys: KeyRing, mail: MailConfig | None = None,
                site: NoticeSite | None = None) -> list:
-    """Every activity, each class built with the database it works on; `site`: the zone and address
-    the notices speak of (Settings.notice_site)."""
+    """Every activity, each class built with the database it works on; `decision_keys`: the ring that
+    verifies the API's seals on decisions; `site`: the zone and address the notices speak of
+    (Settings.notice_site)."""
     steps = StepActivities(sessions, site, mail)
     notices = NotifyActivities(sessions, mail, site)
     ballots = BallotActivities(sessions)
     return [
         steps.apply_step, FailureActivities(sessions).failure_target,
+        DecisionActivities(sessions, decision_keys).verify_decision,
         notices.notify, notices.escalation_target, notices.send_notification_mail,
         ballots.open_ballot, ballots.close_ballot,
         *ConsultationActivities(sessions).all(),
@@ -59,13 +63,14 @@ SHARED = SandboxRestrictions.default.with_passthrough_modules(
 
 
 def build_worker(
-    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], mail: MailConfig | None = None,
-    max_cached_workflows: int | None = None, site: NoticeSite | None = None,
+    client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], *, decision_keys: KeyRing,
+    mail: MailConfig | None = None, max_cached_workflows: int | None = None, site: NoticeSite | None = None,
 ) -> Worker:
-    """`mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
+    """`decision_keys`: the ring the API seals decisions with (Settings.key_ring("decision")).
+    `mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
     `max_cached_workflows`: how many workflows stay in memory between their events (the SDK's default
     when None); standardflow worker takes it from Settings.worker_max_cached_workflows."""
     cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
-    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, mail, site),
+    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, decision_keys, mail, site),
                   workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED), **cache)
 

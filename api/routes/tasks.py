@@ -67,4 +67,5 @@ async def complete_task(
     The project's workflow checks the decision is allowed now (409 with the reason if not).
     Sending the same decision again returns the same result; a different one after completion is 409.
     """
-    return await pipeline.complete_task(request.app.state.sessions, client, principal, task_id, body)
+    return await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
+                                         principal, task_id, body)

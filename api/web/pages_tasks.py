@@ -64,7 +64,8 @@ async def decide(
     status = 422
     if not problems:
         try:
-            await pipeline.complete_task(request.app.state.sessions, client, principal, task_id, body)
+            await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
+                                          principal, task_id, body)
             return go("/inbox", "task_done")
         except RequestValidationError as exc:
             problems = problems_from_pydantic(list(exc.errors()), skip=1)

@@ -196,6 +196,10 @@ def _person(key: str) -> Callable[..., list[Detail]]:
     return words
 
 
+def _refusal(value: object, data: dict, lookup: Lookup, t: Translator) -> list[Detail]:
+    return [Detail(t("record.label.refusal", text=t.maybe(str(value), str(value))))]
+
+
 def _scores(value: object, data: dict, lookup: Lookup, t: Translator) -> list[Detail]:
     if not isinstance(value, dict):
         return []
@@ -249,5 +253,5 @@ WORDS: dict[str, Callable[[object, dict, Lookup, Translator], list[Detail]]] = {
     "disposition": _disposition, "fields": _fields, "site_org_ids": _orgs, "publisher": _org("publisher"),
     "expert_id": _person("expert"), "replaced_by": _person("replaced_by"), "scores": _scores,
     "start": _dated("start"), "end": _dated("end"), "period": _period, "number": _number, "returns": _returns,
-    "purpose": _purpose,
+    "purpose": _purpose, "claimed_by": _text("claimed_by"), "refusal": _refusal,
 }

@@ -139,7 +139,8 @@ async def mailing(engine, temporal_client, tmp_path, smtp_port: int, **settings_
                         public_base_url="http://testserver", session_secret="test-secret",
                         smtp_host="127.0.0.1", smtp_port=smtp_port, **settings_values)
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
-    worker = build_worker(temporal_client, settings.task_queue, session_factory(engine), mail=settings.mail,
+    worker = build_worker(temporal_client, settings.task_queue, session_factory(engine),
+                          decision_keys=settings.key_ring("decision"), mail=settings.mail,
                           site=settings.notice_site)
     async with worker, app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -48,7 +48,8 @@ def with_worker(app: FastAPI) -> FastAPI:
     @asynccontextmanager
     async def lifespan(running: FastAPI):
         async with own(running):
-            async with build_worker(running.state.temporal, settings.task_queue, running.state.sessions):
+            async with build_worker(running.state.temporal, settings.task_queue, running.state.sessions,
+                                    decision_keys=settings.key_ring("decision")):
                 yield
 
     app.router.lifespan_context = lifespan

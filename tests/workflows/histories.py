@@ -1,8 +1,9 @@
 """Histories of finished workflows, kept under tests/workflows/histories/ and replayed against the
 current workflow code, so a change that would break running projects fails the suite.
 
-Set STANDARDFLOW_RECORD_HISTORIES=1 while running tests/api/test_full_pipeline.py to record anew
-(after a deliberate, versioned change of workflow code)."""
+Set STANDARDFLOW_RECORD_HISTORIES while running tests/api/test_full_pipeline.py to record anew
+(after a deliberate, versioned change of workflow code): 1 replaces the first recording, a word such
+as "sealed" adds a set beside the others."""
 
 import json
 import os
@@ -33,8 +34,12 @@ async def finished_histories(client: Client, query: str) -> list[WorkflowHistory
 
 
 def record(histories: list[WorkflowHistory], name: str) -> None:
-    if os.environ.get("STANDARDFLOW_RECORD_HISTORIES") != "1":
+    """Keeps the histories when STANDARDFLOW_RECORD_HISTORIES is set: "1" under `name`, any other value
+    as a prefix of it, so a new recording joins the older ones instead of replacing them."""
+    label = os.environ.get("STANDARDFLOW_RECORD_HISTORIES")
+    if not label:
         return
+    name = name if label == "1" else f"{label}-{name}"
     FOLDER.mkdir(exist_ok=True)
     for number, history in enumerate(histories):
         kind = history.workflow_id.split("-")[0]

@@ -19,7 +19,7 @@ async def test_slice_completes_after_the_worker_is_replaced(engine, sessions, te
         handle = temporal_client.get_workflow_handle(f"project-{pid}")
         assert (await handle.describe()).status.name == "RUNNING"
 
-        async with running_worker(temporal_client, queue, sessions):  # a new worker, same queue
+        async with running_worker(temporal_client, stack.settings, sessions):  # a new worker, same queue
             returned = await http.post(
                 f"/api/v1/tasks/{task_id}/complete", json={"decision": "return", "reasons": "Add data sets."},
                 headers=secretary,

@@ -12,10 +12,11 @@ from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+from api.pipeline import sealed
+from services.crypto.keyring import KeyRing
 from services.errors import Conflict
 from tests.helpers import create_proposal, inbox
 from tests.workflows.late_registration import OpensOnSignal, OpensOnSignalInput
-from workflows.models import TaskDecision
 from workflows.worker import SHARED, activities
 
 pytestmark = pytest.mark.timeout(120)
@@ -30,11 +31,12 @@ async def _started(stack, temporal_client, queue: str, *, opens: bool = True):
     return handle, inp, secretary, me["id"]
 
 
-async def _early(handle, inp: OpensOnSignalInput, actor_id: str, decision: str):
-    """Delivers the decision and returns once the workflow has accepted it (its validator passed)."""
+async def _early(handle, inp: OpensOnSignalInput, actor_id: str, decision: str, keys: KeyRing):
+    """Delivers the decision, sealed as the API seals it, and returns once the workflow has accepted it
+    (its validator passed)."""
     return await handle.start_update(
         OpensOnSignal.complete_task,
-        TaskDecision(task_id=inp.task_id, decision={"decision": decision}, actor_id=actor_id),
+        sealed(keys, inp.task_id, {"decision": decision}, uuid.UUID(str(actor_id))),
         id=f"task-{inp.task_id}", wait_for_stage=WorkflowUpdateStage.ACCEPTED,
     )
 
@@ -42,14 +44,14 @@ async def _early(handle, inp: OpensOnSignalInput, actor_id: str, decision: str):
 @pytest.fixture
 async def queue(stack, temporal_client, sessions):
     name = f"sf-late-{uuid.uuid4().hex[:8]}"
-    async with Worker(temporal_client, task_queue=name, workflows=[OpensOnSignal], activities=activities(sessions),
+    async with Worker(temporal_client, task_queue=name, workflows=[OpensOnSignal], activities=activities(sessions, stack.settings.key_ring("decision")),
                       workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED)):
         yield name
 
 
 async def test_a_decision_before_its_task_is_registered_is_taken_once_the_task_opens(stack, temporal_client, queue):
     handle, inp, secretary, actor = await _started(stack, temporal_client, queue)
-    update = await _early(handle, inp, actor, "acknowledge")
+    update = await _early(handle, inp, actor, "acknowledge", stack.settings.key_ring("decision"))
     await handle.signal(OpensOnSignal.go)
 
     outcome = await update.result()
@@ -69,7 +71,7 @@ def said(refused: WorkflowUpdateFailedError) -> str:
 
 async def test_an_early_decision_the_task_does_not_allow_is_refused_with_the_reason(stack, temporal_client, queue):
     handle, inp, secretary, actor = await _started(stack, temporal_client, queue)
-    update = await _early(handle, inp, actor, "approve")
+    update = await _early(handle, inp, actor, "approve", stack.settings.key_ring("decision"))
     await handle.signal(OpensOnSignal.go)
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -82,7 +84,7 @@ async def test_an_early_decision_the_task_does_not_allow_is_refused_with_the_rea
 
 async def test_an_early_decision_on_a_task_the_run_never_opens_is_refused(stack, temporal_client, queue):
     handle, inp, _, actor = await _started(stack, temporal_client, queue, opens=False)
-    update = await _early(handle, inp, actor, "acknowledge")
+    update = await _early(handle, inp, actor, "acknowledge", stack.settings.key_ring("decision"))
     await handle.signal(OpensOnSignal.go)
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:

@@ -17,6 +17,7 @@ from services.projects.policy import policy_for
 from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.workflows.pilot_harness import PilotHarness
 from workflows.activities import StepActivities
+from workflows.decision_activities import DecisionActivities
 from workflows.models import PolicySnapshot, ProjectInput
 from workflows.notify_activities import NotifyActivities
 from workflows.pilot import PilotSiteWorkflow, pilot_workflow_id
@@ -74,7 +75,8 @@ async def pilot_stage(stack, client: Client, sessions, inp: ProjectInput) -> Asy
     worker = Worker(
         client, task_queue=queue, workflows=[PilotHarness, PilotSiteWorkflow],
         activities=[StepActivities(sessions).apply_step, *PilotActivities(sessions).all(),
-                    notices.notify, notices.escalation_target, notices.send_notification_mail],
+                    notices.notify, notices.escalation_target, notices.send_notification_mail,
+                    DecisionActivities(sessions, stack.settings.key_ring("decision")).verify_decision],
     )
     async with worker:
         handle = await client.start_workflow(PilotHarness.run, inp, id=f"pilot-harness-{inp.project_id}",
