@@ -53,6 +53,13 @@ USERS = [
     ("hu.bin", "胡斌", "DFCLOUD", [Role.pilot_lead], None),
     ("luo.ming", "罗明", "SHEITC", [Role.coordinator], None),
     ("liang.hong", "梁红", "SHEITC", [Role.evaluator], None),
+    # Each organisation's admin: adds its people, and accepts or declines an invitation to co-draft.
+    ("tang.ning", "唐宁", "HDU", [Role.admin], None),
+    ("qian.yun", "钱云", "PJMOB", [Role.admin], None),
+    ("jiang.wen", "蒋文", "SCDATA", [Role.admin], None),
+    ("song.jia", "宋佳", "DFCLOUD", [Role.admin], None),
+    ("cao.lin", "曹琳", "SHEITC", [Role.admin], None),
+    ("xie.fei", "谢飞", "XUHUI", [Role.admin], None),
 ]
 
 PLATFORM_ADMIN = ("admin", "平台管理员 Platform admin")

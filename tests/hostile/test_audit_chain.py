@@ -63,7 +63,7 @@ async def _make_events(stack) -> None:  # noqa: ANN001 - tests.conftest.Stack
     admin = await stack.login("ma.rui")
     sdcia = await org_id(http, admin, "SDCIA")
     granted = await http.post(f"/api/v1/admin/organisations/{sdcia}/members",
-                              json={"username": "liu.yang", "role": "expert"}, headers=admin)
+                              json={"username": "chen.jie", "role": "expert"}, headers=admin)  # of SDCIA already
     assert granted.is_success, granted.text
 
 

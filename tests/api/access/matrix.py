@@ -62,6 +62,9 @@ API = [
     Row("POST", "/api/v1/publishing-authorities", frozenset({"platform_admin"}),
         json=lambda w: {"standard_type": "enterprise", "org_id": w["pjmob"]}),
     Row("POST", "/api/v1/admin/organisations", frozenset({"platform_admin"}), json=_org),
+    # Temporal's codec endpoint, for the Temporal UI: it decodes histories, so platform admins only.
+    Row("POST", "/api/v1/temporal-codec/decode", frozenset({"platform_admin"}), json=lambda world: {"payloads": []}),
+    Row("POST", "/api/v1/temporal-codec/encode", frozenset({"platform_admin"}), json=lambda world: {"payloads": []}),
     Row("GET", "/api/v1/admin/organisations/{pudong}/members", frozenset({"org_admin", "platform_admin"})),
     Row("GET", "/api/v1/admin/organisations/{pudong}/audit", frozenset({"org_admin", "platform_admin"})),
     Row("POST", "/api/v1/admin/organisations/{pudong}/members", frozenset({"org_admin", "platform_admin"}),
