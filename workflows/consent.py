@@ -5,12 +5,13 @@ import uuid
 
 from pydantic import BaseModel
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.models import EventSpec, ProjectSnapshot, TaskDecision, TaskSpec
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded
+    from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef
 
 CONSENT_KIND = "co_drafter_consent"
 CHOICES = frozenset({"accept", "decline"})
@@ -59,7 +60,17 @@ class CoDrafterConsentWorkflow(HumanSteps):
     @workflow.update
     async def withdraw(self) -> ProjectSnapshot:
         """The proposer no longer names the organisation: its task is cancelled (a decision taken
-        already stands, and is then written as nothing)."""
+        already stands, and is then written as nothing). Refused while the project still names it, so
+        only the proposer's change, through StandardFlow, withdraws an invitation."""
+        await workflow.wait_condition(lambda: self._inp is not None)
+        standing = await workflow.execute_local_activity_method(
+            ConsentActivities.still_invited,
+            InvitationRef(link_id=self._inp.link_id, workflow_id=workflow.info().workflow_id),
+            start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
+        )
+        if standing:
+            raise ApplicationError("the project still names this organisation as co-drafter",
+                                   type="WithdrawalRefused", non_retryable=True)
         self._withdrawn = True
         await workflow.wait_condition(lambda: self._finished)
         return self.snapshot()

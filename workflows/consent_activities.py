@@ -29,6 +29,11 @@ class ConsentRecorded(BaseModel):
     name_en: str = ""
 
 
+class InvitationRef(BaseModel):
+    link_id: uuid.UUID
+    workflow_id: str
+
+
 class ConsentActivities:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -43,5 +48,12 @@ class ConsentActivities:
         return ConsentRecorded(applied=written.applied, org_id=written.org_id, org_code=written.org_code,
                                name_zh=written.name_zh, name_en=written.name_en)
 
+    @activity.defn(name="co_drafter_still_invited")
+    async def still_invited(self, ref: InvitationRef) -> bool:
+        """Whether the project still names the organisation, invited by this workflow: a withdrawal that
+        did not come from the proposer dropping it (one sent straight to Temporal) is refused."""
+        async with transaction(self._sessions, read_only=True) as session:
+            return await co_drafters.still_invited(session, ref.link_id, ref.workflow_id)
+
     def all(self) -> list:
-        return [self.record_decision]
+        return [self.record_decision, self.still_invited]

@@ -88,6 +88,11 @@ async def open_invitations(session: AsyncSession, project_id: uuid.UUID) -> list
     ]
 
 
+async def still_invited(session: AsyncSession, link_id: uuid.UUID, workflow_id: str) -> bool:
+    link = await session.get(ProjectOrganisation, link_id)
+    return link is not None and link.workflow_id == workflow_id and link.state == CoDrafterState.invited
+
+
 async def record_decision(
     session: AsyncSession, link_id: uuid.UUID, workflow_id: str, accepted: bool, actor_id: uuid.UUID, comment: str
 ) -> CoDrafterDecision:

@@ -116,3 +116,31 @@ async def test_naming_an_unknown_organisation_is_refused(stack):
             "/api/v1/committees", headers=proposer)).json()[0]["id"],
         "co_drafting_org_ids": ["00000000-0000-0000-0000-000000000000"]})
     assert refused.status_code == 422 and "co_drafting_org_ids" in refused.text
+
+
+async def test_a_withdrawal_sent_straight_to_temporal_is_refused_while_the_project_names_the_organisation(
+    stack, sessions
+):
+    import uuid
+
+    from sqlmodel import select
+    from temporalio.client import WorkflowUpdateFailedError
+
+    from services.projects.models import ProjectOrganisation
+
+    http = stack.http
+    proposer = await stack.login("li.wei")
+    hdu = await org_id(http, proposer, "HDU")
+    pid = (await create_proposal(http, proposer, co_drafting_org_ids=[hdu]))["id"]
+    admin = await admin_of(http, hdu)
+    task = await consent_task(http, admin, pid)
+    async with transaction(sessions, read_only=True) as session:
+        links = (await session.exec(select(ProjectOrganisation).where(
+            ProjectOrganisation.project_id == uuid.UUID(pid), ProjectOrganisation.workflow_id.is_not(None)))).all()
+    [workflow_id] = [link.workflow_id for link in links]
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await stack.worker.client.get_workflow_handle(workflow_id).execute_update("withdraw")
+    assert "still names this organisation" in refused.value.cause.message
+    assert (await http.get(f"/api/v1/tasks/{task['id']}", headers=admin)).json()["state"] == "open"
+    await decide(http, admin, pid, "accept")
+    assert (await http.get(f"/api/v1/projects/{pid}", headers=proposer)).json()["co_drafting_org_ids"] == [hdu]
