@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from api.app import Parts, create_app
 from services.db import session_factory
@@ -47,6 +47,27 @@ class _ErrorRecorder:
             await send(message)
 
         await self.app(scope, receive, noting if scope["type"] == "http" else send)
+
+
+# Every page of the context reports what its Content-Security-Policy blocked, whatever page it was.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
+    window.reportViolation(`${location.pathname}: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+        + ` at ${event.sourceFile}:${event.lineNumber}`));"""
+
+
+async def watched(context: BrowserContext) -> BrowserContext:
+    """The context notes the policy's refusals in context.violations, from the browser's own event and
+    from its console ("Refused to ... because it violates the following Content Security Policy")."""
+    violations: list[str] = []
+
+    def note(text: str) -> None:
+        violations.append(text)
+
+    await context.expose_function("reportViolation", note)
+    await context.add_init_script(REPORT_VIOLATIONS)
+    context.on("console", lambda message: note(message.text) if "Content Security Policy" in message.text else None)
+    context.violations = violations
+    return context
 
 
 async def screenshot(page: Page, name: str, full_page: bool = True) -> Path:

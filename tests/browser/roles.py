@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from playwright.async_api import APIResponse, Browser, BrowserContext, Locator, Page
 
 from services.demo import DEMO_PASSWORD
-from tests.browser.conftest import ARTIFACTS, ServedApp, screenshot
+from tests.browser.conftest import ARTIFACTS, ServedApp, screenshot, watched
 
 WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 # Links that lead away from the material rather than to it: the way back, the other language, the page itself.
@@ -48,17 +48,23 @@ class Journey:
     findings: Findings = field(default_factory=Findings)
     shots: int = 0
     shot_tasks: set[str] = field(default_factory=set)
+    contexts: list[BrowserContext] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for old in ARTIFACTS.glob(f"roles-{self.served.database}-*.png"):
             old.unlink()
+
+    def policy_violations(self) -> list[str]:
+        """What the Content-Security-Policy blocked on any person's pages (none, or a page is broken)."""
+        return [v for context in self.contexts for v in context.violations]
 
     def url(self, path: str) -> str:
         return self.served.base_url + path
 
     async def person(self, username: str, locale: str) -> "Person":
         """A browser of the person's own (its own cookies), signed in through the sign-in form."""
-        context = await self.browser.new_context(locale=locale, viewport=WIDE)
+        context = await watched(await self.browser.new_context(locale=locale, viewport=WIDE))
+        self.contexts.append(context)
         context.set_default_timeout(10_000)  # a field the page lacks is named in seconds, not half a minute
         person = Person(self, username, context, await context.new_page())
         await person.sign_in()

@@ -9,12 +9,12 @@ import json
 import uuid
 
 from itsdangerous import TimestampSigner
-from playwright.async_api import Browser, BrowserContext, Page
+from playwright.async_api import Browser, Page
 
 from services.db import session_factory, transaction
 from services.demo import DEMO_PASSWORD
 from services.identity.web_sessions import end_web_session
-from tests.browser.conftest import ServedApp, screenshot
+from tests.browser.conftest import ServedApp, screenshot, watched
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -27,27 +27,6 @@ MEASURE = """() => ({
     catalogueLinks: document.querySelectorAll("header nav.site a[href='/catalogue']").length,
 })"""
 SAVED_FORMS = "() => Object.keys(sessionStorage).filter(key => key.startsWith('standardflow.form:'))"
-# Every page of the context reports what its Content-Security-Policy blocked, whatever page it was.
-REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
-    window.reportViolation(`${location.pathname}: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-        + ` at ${event.sourceFile}:${event.lineNumber}`));"""
-
-
-async def watched(context: BrowserContext) -> BrowserContext:
-    """The context notes the policy's refusals in context.violations, from the browser's own event and
-    from its console ("Refused to ... because it violates the following Content Security Policy")."""
-    violations: list[str] = []
-
-    def note(text: str) -> None:
-        violations.append(text)
-
-    await context.expose_function("reportViolation", note)
-    await context.add_init_script(REPORT_VIOLATIONS)
-    context.on("console", lambda message: note(message.text) if "Content Security Policy" in message.text else None)
-    context.violations = violations
-    return context
-
-
 async def sign_in(browser: Browser, served: ServedApp, username: str, locale: str) -> Page:
     """A browser of one's own, signed in from the sign-in page without a `next`: it lands on the inbox."""
     context = await watched(await browser.new_context(locale=locale, viewport=DESKTOP))

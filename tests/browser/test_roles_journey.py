@@ -86,6 +86,7 @@ async def test_every_deciding_role_reads_its_material_and_decides_in_a_real_brow
         if journey.findings.problems:
             print("What the pages failed to show so far:", *journey.findings.problems, sep="\n  ")
     assert journey.findings.problems == [], "\n".join(journey.findings.problems)
+    assert journey.policy_violations() == [], "\n".join(journey.policy_violations())
 
 
 async def propose(proposer: Person) -> str:
