@@ -18,6 +18,7 @@ from services.organisations.models import Organisation
 from services.panels.models import Panel, PanelMember
 from services.pilots.models import PilotReport, PilotSite
 from services.projects.models import ProjectOrganisation, StandardProject
+from services.tasks.changes import TaskChange
 from services.tasks.models import AppliedStep, Task
 
 metadata = SQLModel.metadata
@@ -27,5 +28,5 @@ __all__ = [
     "CoordinationEvent", "CoordinationRequest", "DraftVersion", "Evaluation", "IdempotentRequest", "LoginAttempt",
     "Membership", "Notification", "NumberSequence", "Organisation", "Panel", "PanelMember", "PilotReport",
     "PilotSite", "PlanTarget", "ProjectOrganisation", "Publication", "PublishingAuthority", "StandardProject",
-    "Task", "User", "WebSession", "metadata",
+    "Task", "TaskChange", "User", "WebSession", "metadata",
 ]

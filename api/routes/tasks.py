@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query, Request
 from api import pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
-from services.tasks import service as tasks
+from services.tasks import feed, service as tasks
 from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskScope, TaskSummary
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=refusals(401, 422))
@@ -45,13 +45,17 @@ async def get_task(task_id: uuid.UUID, session: SessionDep, principal: Principal
 @router.post("/{task_id}/claim", response_model=TaskPublic, responses=refusals(403, 404, 409))
 async def claim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
     """Take a task offered to your role, so that nobody else works on it. 409 if someone holds it."""
-    return tasks.to_public(await tasks.claim(session, principal, task_id))
+    task = await tasks.claim(session, principal, task_id)
+    await feed.announce_claim(session, task, claimed=True)
+    return tasks.to_public(task)
 
 
 @router.post("/{task_id}/unclaim", response_model=TaskPublic, responses=refusals(404, 409))
 async def unclaim_task(task_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> TaskPublic:
     """Give a task you claimed back to everyone it is offered to."""
-    return tasks.to_public(await tasks.unclaim(session, principal, task_id))
+    task = await tasks.unclaim(session, principal, task_id)
+    await feed.announce_claim(session, task, claimed=False)
+    return tasks.to_public(task)
 
 
 @router.post("/{task_id}/complete", response_model=TaskPublic, responses=refusals(400, 403, 404, 409, 413, 503))

@@ -17,7 +17,7 @@ from services.errors import Invalid
 from services.identity.principal import Principal
 from services.projects import service as projects
 from services.projects.models import StandardProject
-from services.tasks import service as tasks
+from services.tasks import feed, service as tasks
 from services.tasks.models import ACTIVE_STATES, TaskState
 from services.tasks.schemas import TaskFilter, TaskPublic, TaskScope, TaskSort, TaskSummary
 
@@ -150,7 +150,7 @@ def may_unclaim(principal: Principal, task: TaskPublic) -> bool:
 @router.post("/tasks/{task_id}/claim")
 async def claim(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
     """Take a task offered to one of the reader's roles, then go back where the button was."""
-    await tasks.claim(session, principal, task_id)
+    await feed.announce_claim(session, await tasks.claim(session, principal, task_id), claimed=True)
     path, query = await _back(request, f"/tasks/{task_id}")
     return go(path, "claimed", **query)
 
@@ -158,7 +158,7 @@ async def claim(task_id: uuid.UUID, request: Request, session: PageSession, prin
 @router.post("/tasks/{task_id}/unclaim")
 async def unclaim(task_id: uuid.UUID, request: Request, session: PageSession, principal: PrincipalDep) -> Response:
     """Give a claimed task back to everyone it is offered to."""
-    await tasks.unclaim(session, principal, task_id)
+    await feed.announce_claim(session, await tasks.unclaim(session, principal, task_id), claimed=False)
     path, query = await _back(request, f"/tasks/{task_id}")
     return go(path, "unclaimed", **query)
 

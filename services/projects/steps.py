@@ -11,6 +11,7 @@ from services.db import utcnow
 from services.notifications.messages import NoticeSite
 from services.notifications.outcomes import notify_outcomes
 from services.projects.models import StandardProject
+from services.tasks.feed import announce_step
 from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
 
 
@@ -66,6 +67,7 @@ async def apply_step(session: AsyncSession, step: Step, site: NoticeSite | None 
     if await session.get(AppliedStep, step.id) is not None:
         return None
     session.add(AppliedStep(id=step.id, workflow_id=step.workflow_id))
+    await announce_step(session, step)  # the inbox feed's news, delivered on commit
     if step.completion:
         await _complete(session, step.completion)
     if step.project_changes and step.project_id:

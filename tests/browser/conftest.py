@@ -98,7 +98,9 @@ async def served_app(engine, database_url: str, temporal_client, tmp_path: Path)
     served = ServedApp(base_url, "sqlite" if database_url.startswith("sqlite") else "postgresql", settings)
     app = _ErrorRecorder(create_app(settings, Parts(engine=engine, temporal=temporal_client)), served.server_errors)
     async with running_worker(temporal_client, settings, session_factory(engine)):
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+        # An inbox page left open holds its event stream open: cut it when the test is over.
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                               timeout_graceful_shutdown=1))
         serving = asyncio.create_task(server.serve())
         while not server.started:
             assert not serving.done(), "uvicorn stopped before it started"

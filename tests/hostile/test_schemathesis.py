@@ -46,11 +46,21 @@ schema.app = FUZZ_APP
 @schema.hook
 def map_case(context, case):  # noqa: ANN001 - Schemathesis' hook signature
     """A paging cursor is opaque: only one the server gave out is valid, and none can be made up, so a
-    request meant to be valid goes without one (tests/hostile/test_limits.py sends made-up cursors)."""
+    request meant to be valid goes without one (tests/hostile/test_limits.py sends made-up cursors).
+    A valid request for the inbox's feed asks for a stream of a tenth of a second."""
     query = case.query or {}
     if "cursor" in query and case.meta is not None and case.meta.generation.mode.is_positive:
         case.query = {name: value for name, value in query.items() if name != "cursor"}
+    if case.path == "/api/v1/tasks/events" and _valid_seconds(query.get("seconds")):
+        case.query = {**query, "seconds": 0.1}  # the inbox's feed stays open as long as asked: not minutes here
     return case
+
+
+def _valid_seconds(value: object) -> bool:
+    try:
+        return value is None or 0 < float(value) <= 300
+    except (TypeError, ValueError):
+        return False
 
 
 @pytest.mark.parametrize("username", FUZZING_USERS)

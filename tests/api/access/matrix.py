@@ -123,6 +123,7 @@ API = [
     Row("POST", "/api/v1/notifications/{notification}/read", frozenset({"proposer"})),
     Row("GET", "/api/v1/tasks", SIGNED_IN),
     Row("GET", "/api/v1/tasks/summary", SIGNED_IN),
+    Row("GET", "/api/v1/tasks/events", SIGNED_IN, params={"seconds": 0.2}),  # a stream: ended at once
     Row("GET", "/api/v1/tasks/{task}", frozenset({"coordinator"})),
     Row("POST", "/api/v1/tasks/{task}/claim", frozenset({"coordinator"})),
     Row("POST", "/api/v1/tasks/{task}/unclaim", frozenset({"coordinator"})),
