@@ -7,17 +7,15 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
-import uvicorn
-
-from api.app import create_app
-from api.routes.codec import CODEC_PATH
 from services.db import answers as db_answers
 from services.db import create_engine, session_factory, transaction
 from services.demo import seed_demo
 from standardflow import health
 from standardflow.config import Settings
+from standardflow.endpoints import CODEC_PATH
 from standardflow.temporal import temporal_client
 from workflows.client import answers as temporal_answers
 from workflows.worker import build_worker
@@ -88,23 +86,22 @@ async def run_worker(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    probe = None
-    if settings.worker_health_port is not None:
-        async def checks() -> dict[str, bool]:
-            return {"database": await db_answers(engine), "temporal": await temporal_answers(client)}
-
-        probe = await health.serve(settings.worker_health_host, settings.worker_health_port, checks)
-    try:
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(engine.dispose)
+        if settings.worker_health_port is not None:
+            checks = {"database": lambda: db_answers(engine), "temporal": lambda: temporal_answers(client)}
+            await stack.enter_async_context(
+                health.serving(settings.worker_health_host, settings.worker_health_port, checks))
         async with worker:
             await stop.wait()
-    finally:
-        if probe is not None:
-            probe.close()
-            await probe.wait_closed()
-        await engine.dispose()
 
 
 def run_api(settings: Settings) -> None:
+    # Imported here, so that the worker, which shares this module, loads neither FastAPI nor the API.
+    import uvicorn
+
+    from api.app import create_app
+
     uvicorn.run(create_app(settings), **server_options(settings))
 
 

@@ -21,8 +21,7 @@ from api.errors import refusals
 from services.crypto.codec import PayloadEncryption
 from services.errors import DomainError, Forbidden, Invalid
 from services.identity.principal import Principal
-
-CODEC_PATH = "/api/v1/temporal-codec"
+from standardflow.endpoints import CODEC_PATH
 
 router = APIRouter(prefix=CODEC_PATH, tags=["temporal codec"], responses=refusals(400, 401, 403, 404, 413, 422))
 

@@ -2,6 +2,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from services import db
+from standardflow.endpoints import readiness
 from workflows import client as temporal
 
 router = APIRouter(tags=["health"])
@@ -20,8 +21,3 @@ async def readyz(request: Request) -> JSONResponse:
               "temporal": await temporal.answers(request.app.state.temporal)}
     return JSONResponse(readiness(checks), status_code=200 if all(checks.values()) else 503)
 
-
-def readiness(checks: dict[str, bool]) -> dict:
-    """The body of a readiness answer (the API's /readyz and the worker's)."""
-    ready = all(checks.values())
-    return {"status": "ready" if ready else "not ready", "checks": {k: "ok" if v else "down" for k, v in checks.items()}}

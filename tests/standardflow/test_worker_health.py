@@ -23,13 +23,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _worker(tmp_path: Path, temporal_client, database_url: str, port: int) -> subprocess.Popen:
+def _worker(tmp_path: Path, temporal_client, database_url: str, port: int, *options: str) -> subprocess.Popen:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("STANDARDFLOW_")},
            "STANDARDFLOW_VAR_DIR": str(tmp_path), "STANDARDFLOW_DATABASE_URL": database_url,
            "STANDARDFLOW_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
            "STANDARDFLOW_TASK_QUEUE": f"health-{port}", "STANDARDFLOW_WORKER_HEALTH_PORT": str(port)}
-    return subprocess.Popen([sys.executable, "-m", "standardflow", "worker"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with open(tmp_path / "worker.log", "wb") as log:  # a file: -X importtime alone would fill a pipe
+        return subprocess.Popen([sys.executable, *options, "-m", "standardflow", "worker"], cwd=tmp_path, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
 
 
 def _get(port: int, path: str, seconds: float = 60) -> httpx.Response:
@@ -52,9 +53,14 @@ def _stop(process: subprocess.Popen) -> int:
             process.kill()
 
 
+def _imported(output: str) -> set[str]:
+    """The top-level packages `python -X importtime` reports a process imported."""
+    return {line.rsplit("|", 1)[1].strip().split(".")[0] for line in output.splitlines() if line.startswith("import time:")}
+
+
 async def test_the_worker_is_live_and_ready_when_the_database_and_temporal_answer(tmp_path, temporal_client, database_url):
     port = _free_port()
-    worker = _worker(tmp_path, temporal_client, database_url, port)
+    worker = _worker(tmp_path, temporal_client, database_url, port, "-X", "importtime")
     try:
         live = await asyncio.to_thread(_get, port, "/healthz")
         assert (live.status_code, live.json()) == (200, {"status": "ok"})
@@ -71,7 +77,11 @@ async def test_the_worker_is_live_and_ready_when_the_database_and_temporal_answe
         assert (await asyncio.to_thread(_get, port, "/healthz")).status_code == 200, "still answering"
     finally:
         code = await asyncio.to_thread(_stop, worker)
-    assert code == 0, worker.stdout.read()
+    output = (tmp_path / "worker.log").read_text()
+    assert code == 0, output
+    imported = _imported(output)
+    assert {"standardflow", "workflows", "temporalio"} <= imported, "the import report was read"
+    assert not imported & {"api", "fastapi", "starlette", "uvicorn"}, "the worker ran without the API or FastAPI"
 
 
 async def test_the_worker_is_not_ready_while_its_database_does_not_answer(tmp_path, temporal_client):
