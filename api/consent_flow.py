@@ -7,8 +7,6 @@ import uuid
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.service import RPCError
 
 from services.db import transaction
 from services.identity.principal import Principal
@@ -16,8 +14,8 @@ from services.projects import co_drafters
 from services.projects import service as projects
 from services.projects.co_drafters import Invitation
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
-from workflows.client import WorkflowUnavailable
-from workflows.consent import CoDrafterConsentInput, CoDrafterConsentWorkflow
+from workflows.client import start_consent, withdraw_consent
+from workflows.consent import CoDrafterConsentInput
 
 
 async def create_project(
@@ -48,33 +46,13 @@ async def _after(
     async with transaction(sessions, read_only=True) as session:
         invitations = await co_drafters.open_invitations(session, project_id)
     for invitation in invitations:
-        await start_consent(client, task_queue, invitation)
+        await start_consent(client, task_queue, invitation.workflow_id, _workflow_input(invitation))
     for workflow_id in before - {i.workflow_id for i in invitations}:
         await withdraw_consent(client, workflow_id)
     async with transaction(sessions, read_only=True) as session:
         return await projects.to_public(session, await projects.get_readable(session, principal, project_id))
 
 
-async def start_consent(client: Client, task_queue: str, invitation: Invitation) -> None:
-    """Start (or find already started) the invitation's workflow, and wait until its task is open."""
-    inp = CoDrafterConsentInput(link_id=invitation.link_id, project_id=invitation.project_id,
-                                org_id=invitation.org_id, invited_by_id=invitation.invited_by_id)
-    try:
-        handle = await client.start_workflow(
-            CoDrafterConsentWorkflow.run, inp, id=invitation.workflow_id, task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        await handle.execute_update(CoDrafterConsentWorkflow.settled)
-    except RPCError as exc:
-        raise WorkflowUnavailable(str(exc)) from exc
-
-
-async def withdraw_consent(client: Client, workflow_id: str) -> None:
-    """Cancel a dropped invitation's task; one already decided or gone needs nothing."""
-    handle = client.get_workflow_handle(workflow_id)
-    try:
-        await handle.execute_update(CoDrafterConsentWorkflow.withdraw)
-    except RPCError as exc:
-        if "not found" not in str(exc).lower() and "completed" not in str(exc).lower():
-            raise WorkflowUnavailable(str(exc)) from exc
+def _workflow_input(invitation: Invitation) -> CoDrafterConsentInput:
+    return CoDrafterConsentInput(link_id=invitation.link_id, project_id=invitation.project_id,
+                                 org_id=invitation.org_id, invited_by_id=invitation.invited_by_id)

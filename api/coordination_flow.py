@@ -6,16 +6,14 @@ import uuid
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.service import RPCError
 
 from services.coordination import service as coordination
 from services.coordination.models import CoordinationRequest
 from services.coordination.schemas import CoordinationRequestCreate, CoordinationRequestDetail
 from services.db import transaction
 from services.identity.principal import Principal
-from workflows.client import WorkflowUnavailable
-from workflows.coordination import CoordinationInput, CoordinationWorkflow, coordination_workflow_id
+from workflows.client import start_coordination
+from workflows.coordination import CoordinationInput, coordination_workflow_id
 
 
 async def send_request(
@@ -30,19 +28,6 @@ async def send_request(
     await start_coordination(client, task_queue, _workflow_input(request))
     async with transaction(sessions) as session:
         return await coordination.to_detail(session, await coordination.get_readable(session, principal, request_id))
-
-
-async def start_coordination(client: Client, task_queue: str, inp: CoordinationInput) -> None:
-    """Start (or find already started) the request's workflow, and wait until its task is open."""
-    try:
-        handle = await client.start_workflow(
-            CoordinationWorkflow.run, inp, id=coordination_workflow_id(inp.request_id), task_queue=task_queue,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        )
-        await handle.execute_update(CoordinationWorkflow.settled)
-    except RPCError as exc:
-        raise WorkflowUnavailable(str(exc)) from exc
 
 
 def _workflow_input(request: CoordinationRequest) -> CoordinationInput:

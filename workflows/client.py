@@ -1,4 +1,8 @@
-"""What the API asks of Temporal: start a project's workflow, deliver decisions, read its state."""
+"""What the API asks of Temporal: start a project's, a coordination request's or a co-drafter
+invitation's workflow, deliver decisions, withdraw an invitation, read a project's state. Every
+workflow the API starts is started here, under its id and with the same id policies."""
+
+from typing import Any
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
@@ -6,6 +10,8 @@ from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, TLSConfig
 
+from workflows.consent import CoDrafterConsentInput, CoDrafterConsentWorkflow
+from workflows.coordination import CoordinationInput, CoordinationWorkflow, coordination_workflow_id
 from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
 from workflows.project import ProjectWorkflow, project_workflow_id
 
@@ -46,14 +52,43 @@ async def answers(client: Client | None) -> bool:
 
 async def start_project(client: Client, task_queue: str, inp: ProjectInput) -> ProjectSnapshot:
     """Start (or find already started) the project's workflow, and wait until it waits for people."""
-    workflow_id = project_workflow_id(inp.project_id)
+    return await _start_settled(client, task_queue, ProjectWorkflow.run, inp, project_workflow_id(inp.project_id),
+                                ProjectWorkflow.settled)
+
+
+async def start_coordination(client: Client, task_queue: str, inp: CoordinationInput) -> None:
+    """Start (or find already started) the request's workflow, and wait until its task is open."""
+    await _start_settled(client, task_queue, CoordinationWorkflow.run, inp, coordination_workflow_id(inp.request_id),
+                         CoordinationWorkflow.settled)
+
+
+async def start_consent(client: Client, task_queue: str, workflow_id: str, inp: CoDrafterConsentInput) -> None:
+    """Start (or find already started) an invitation's workflow under the id the invitation was given,
+    and wait until its task is open."""
+    await _start_settled(client, task_queue, CoDrafterConsentWorkflow.run, inp, workflow_id,
+                         CoDrafterConsentWorkflow.settled)
+
+
+async def withdraw_consent(client: Client, workflow_id: str) -> None:
+    """Cancel a dropped invitation's task; one already decided or gone needs nothing."""
+    handle = client.get_workflow_handle(workflow_id)
+    try:
+        await handle.execute_update(CoDrafterConsentWorkflow.withdraw)
+    except RPCError as exc:
+        if "not found" not in str(exc).lower() and "completed" not in str(exc).lower():
+            raise WorkflowUnavailable(str(exc)) from exc
+
+
+async def _start_settled(client: Client, task_queue: str, run: Any, inp: Any, workflow_id: str, settled: Any) -> Any:
+    """A workflow id names one workflow for good: a second start finds the running one (and a closed
+    one is never started again); the `settled` update answers once the workflow waits for people."""
     try:
         handle = await client.start_workflow(
-            ProjectWorkflow.run, inp, id=workflow_id, task_queue=task_queue,
+            run, inp, id=workflow_id, task_queue=task_queue,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
-        return await handle.execute_update(ProjectWorkflow.settled)
+        return await handle.execute_update(settled)
     except RPCError as exc:
         raise WorkflowUnavailable(str(exc)) from exc
 
