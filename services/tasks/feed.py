@@ -10,6 +10,10 @@ How the news travels from the writer (the worker, or an API process for a claim)
   the writer's transaction. Each API process runs one watcher that reads the rows after the last it
   saw every WATCH_SECONDS, for all its subscribers together: one indexed query a tick, whoever listens.
 
+Which subscriber may hear of which task is the inbox's own rule: each subscription keeps the condition
+of its principal's inbox query (services/tasks/service.py `readable`), and one query per batch of
+changes asks of each changed task which of those conditions it meets.
+
 A process's feed runs only while someone subscribes: the first subscriber starts it, the last stops it.
 """
 
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import psycopg
-from sqlalchemy import delete, func, text
+from sqlalchemy import ColumnElement, case, delete, func, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -47,6 +51,7 @@ WATCH_SECONDS = 0.2  # how often the SQLite watcher reads task_change
 READ_LIMIT = 1_000  # rows the watcher reads at most per tick; the rest come on the next
 RETRY_SECONDS = 2.0  # before listening or watching again after the database went away
 QUEUE_BATCHES = 200  # batches a subscriber may fall behind by before it is told to read its inbox again
+SHARE_GROUP = 50  # subscribers whose shares of a batch one query finds
 
 
 @dataclass(frozen=True)
@@ -100,45 +105,57 @@ async def announce(session: AsyncSession, events: list[TaskEvent]) -> None:
 # --- reading: one feed per API process ---------------------------------------------------------
 
 class TaskFeed:
-    """Every task change committed, for the subscribers of one process, unfiltered."""
+    """The task changes committed, for the subscribers of one process, each given its own share."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
-        self._queues: set[asyncio.Queue[Batch]] = set()
+        self._subscriptions: set[Subscription] = set()
         self._runner: asyncio.Task | None = None
         self._ready = asyncio.Event()
 
     @asynccontextmanager
     async def subscribe(self, principal: Principal) -> AsyncIterator["Subscription"]:
-        """Once this is entered, every change committed afterwards reaches the subscription."""
-        queue: asyncio.Queue[Batch] = asyncio.Queue(maxsize=QUEUE_BATCHES)
-        self._queues.add(queue)
+        """Once this is entered, every change committed afterwards to a task the principal could see
+        in the inbox reaches the subscription."""
+        async with transaction(self._sessions, read_only=True) as session:
+            subscription = Subscription((await tasks.readable(session, principal)).whereclause)
+        self._subscriptions.add(subscription)
         if self._runner is None:
             self._ready = asyncio.Event()
             self._runner = asyncio.create_task(self._run(self._ready), name="task feed")
         try:
             await self._ready.wait()
-            yield Subscription(queue, self._sessions, principal)
+            yield subscription
         finally:
-            self._queues.discard(queue)
-            if not self._queues and self._runner is not None:
+            self._subscriptions.discard(subscription)
+            if not self._subscriptions and self._runner is not None:
                 runner, self._runner = self._runner, None
                 runner.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await runner
 
-    def _publish(self, batch: Batch) -> None:
-        for queue in self._queues:
-            if queue.full():  # a reader this far behind reads its inbox again instead
-                while not queue.empty():
-                    queue.get_nowait()
-                queue.put_nowait(Batch(resync=True))
-            else:
-                queue.put_nowait(batch)
+    async def _deliver(self, batch: Batch) -> None:
+        """Each subscriber's share of the batch: one query for every SHARE_GROUP subscribers, asking of
+        each changed task whether each subscriber's inbox query (`readable`) would list it."""
+        subscriptions = list(self._subscriptions)
+        if batch.resync:
+            for subscription in subscriptions:
+                subscription.put(batch)
+            return
+        ids = {event.task_id for event in batch.events}
+        async with transaction(self._sessions, read_only=True) as session:
+            for start in range(0, len(subscriptions), SHARE_GROUP):
+                group = subscriptions[start:start + SHARE_GROUP]
+                seen_by = [case((subscription.where, 1), else_=0) for subscription in group]
+                rows = (await session.exec(select(Task.id, *seen_by).where(col(Task.id).in_(ids)))).all()
+                for column, subscription in enumerate(group, start=1):
+                    shown = {row[0] for row in rows if row[column]}
+                    if share := [event for event in batch.events if event.task_id in shown]:
+                        subscription.put(Batch(events=share))
 
-    def _listening(self, ready: asyncio.Event) -> None:
+    async def _listening(self, ready: asyncio.Event) -> None:
         if ready.is_set():  # listening again after a failure: whatever happened meanwhile is lost
-            self._publish(Batch(resync=True))
+            await self._deliver(Batch(resync=True))
         ready.set()
 
     async def _run(self, ready: asyncio.Event) -> None:
@@ -156,14 +173,14 @@ class TaskFeed:
         url = self._sessions.kw["bind"].url.set(drivername="postgresql").render_as_string(hide_password=False)
         async with await psycopg.AsyncConnection.connect(url, autocommit=True) as connection:
             await connection.execute(f"LISTEN {CHANNEL}")
-            self._listening(ready)
+            await self._listening(ready)
             async for notice in connection.notifies():
-                self._publish(Batch(events=list(_decode(notice.payload))))
+                await self._deliver(Batch(events=list(_decode(notice.payload))))
 
     async def _watch(self, ready: asyncio.Event) -> None:
         async with transaction(self._sessions, read_only=True) as session:
             seen = (await session.exec(select(func.max(TaskChange.seq)))).one() or 0
-        self._listening(ready)
+        await self._listening(ready)
         while True:
             await asyncio.sleep(WATCH_SECONDS)
             async with transaction(self._sessions, read_only=True) as session:
@@ -172,7 +189,9 @@ class TaskFeed:
             if rows:
                 missed = rows[0].seq > seen + 1 and seen > 0  # pruned before this process read them
                 seen = rows[-1].seq
-                self._publish(Batch(events=[TaskEvent(r.task_id, r.kind, r.change) for r in rows], resync=missed))
+                if missed:
+                    await self._deliver(Batch(resync=True))
+                await self._deliver(Batch(events=[TaskEvent(r.task_id, r.kind, r.change) for r in rows]))
 
 
 def _decode(payload: str) -> Iterable[TaskEvent]:
@@ -181,34 +200,22 @@ def _decode(payload: str) -> Iterable[TaskEvent]:
 
 
 class Subscription:
-    """One subscriber's share of the feed: the changes to tasks its principal could see in the inbox."""
+    """One subscriber's share of the feed, filtered by its principal's inbox query."""
 
-    def __init__(self, queue: asyncio.Queue[Batch], sessions: async_sessionmaker[AsyncSession],
-                 principal: Principal) -> None:
-        self._queue, self._sessions, self._principal = queue, sessions, principal
-        self._readable = None  # the inbox's query, made once per subscription
+    def __init__(self, where: ColumnElement[bool]) -> None:
+        self.where = where
+        self._queue: asyncio.Queue[Batch] = asyncio.Queue(maxsize=QUEUE_BATCHES)
+
+    def put(self, batch: Batch) -> None:
+        if self._queue.full():  # a reader this far behind reads its inbox again instead
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            batch = Batch(resync=True)
+        self._queue.put_nowait(batch)
 
     async def next(self, timeout: float) -> Batch | None:
         """The next changes the principal may see (None when `timeout` passes without any)."""
-        loop = asyncio.get_running_loop()
-        ends = loop.time() + timeout
-        while (left := ends - loop.time()) > 0:
-            try:
-                batch = await asyncio.wait_for(self._queue.get(), left)
-            except TimeoutError:
-                return None
-            if batch.resync:
-                return batch
-            shown = await self._visible(batch.events)
-            if shown:
-                return Batch(events=shown)
-        return None
-
-    async def _visible(self, events: list[TaskEvent]) -> list[TaskEvent]:
-        """One query for the whole batch, through the inbox's own rule of who sees which task."""
-        async with transaction(self._sessions, read_only=True) as session:
-            if self._readable is None:
-                self._readable = await tasks.readable(session, self._principal)
-            query = self._readable.with_only_columns(Task.id).where(col(Task.id).in_({e.task_id for e in events}))
-            shown = set((await session.exec(query)).all())
-        return [e for e in events if e.task_id in shown]
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
