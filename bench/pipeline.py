@@ -10,8 +10,11 @@ a one-month pilot with a report every 10 days, the periodic review at once; ever
 generous). Each pipeline is a group standard told by tests/journey.py: every human step is a signed-in
 demo user's task completion through the API (auth, database, the Temporal update, the activities).
 
-At most --concurrency pipelines make decisions at once. A pipeline waiting out a policy period (the
-consultation, the pilot's reporting intervals) gives its place to another and polls its inbox slowly.
+Every person keeps their inbox's task feed open (GET /api/v1/tasks/events, server-sent events) and
+reads the inbox once when a task of the kind they wait for is opened for them, as a person whose
+inbox page updates itself does: once per decision, never polling. At most --concurrency pipelines
+make decisions at once. A pipeline waiting out a policy period (the consultation, the pilot's
+reporting intervals) gives its place to another until the task it waits for arrives.
 Two rates are printed: decisions per second over the whole run, and over the time spent on decisions
 (the run less the moments when every pipeline in flight was waiting out a policy period). The second
 is the one compared with bare Temporal, which has no policy periods: after the pipelines, with the
@@ -32,7 +35,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -199,28 +205,119 @@ class Clock:
                 self.active -= 1
                 self._update()
 
-    async def wait_out(self, read: Callable[[], Awaitable], until: Callable, every: float = 0.5):
-        """Polls `read` every `every` s until `until` holds, holding no place among the deciders."""
+    @asynccontextmanager
+    async def waiting_out(self) -> AsyncIterator[None]:
+        """A pipeline waiting out a policy period, holding no place among the deciders."""
         self.waiting += 1
         self._update()
         started = time.perf_counter()
         try:
-            while not until(value := await read()):
-                await asyncio.sleep(every)
-            return value
+            yield
         finally:
             self.waiting -= 1
             self.timer_s += time.perf_counter() - started
             self._update()
 
 
-async def standard(people: People, clock: Clock, until: str) -> tuple[int, int]:
+class Feeds:
+    """Every person's task feed, each kept open (reconnected when the server ends it): how many tasks
+    of each kind have been opened for each person, and how often a feed said to read the inbox again."""
+
+    def __init__(self, http: httpx.AsyncClient, people: People) -> None:
+        self.http, self.people = http, people
+        self.opened: Counter[tuple[str, str]] = Counter()
+        self.resyncs: Counter[str] = Counter()
+        self.changed = asyncio.Condition()
+        self.listening: list[asyncio.Task] = []
+
+    async def start(self, usernames: list[str]) -> None:
+        ready = [asyncio.Event() for _ in usernames]
+        self.listening = [asyncio.create_task(self._listen(u, r)) for u, r in zip(usernames, ready, strict=True)]
+        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in ready)), 60)
+
+    async def stop(self) -> None:
+        for task in self.listening:
+            task.cancel()
+        await asyncio.gather(*self.listening, return_exceptions=True)
+
+    def mark(self, usernames: list[str], kinds: list[str]) -> int:
+        return sum(self.opened[u, k] for u in usernames for k in kinds) + sum(self.resyncs[u] for u in usernames)
+
+    async def after(self, mark: int, usernames: list[str], kinds: list[str], seconds: float) -> None:
+        """Once a task of one of these kinds has been opened for one of these people since `mark`."""
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: self.mark(usernames, kinds) > mark), seconds)
+
+    async def _listen(self, username: str, ready: asyncio.Event) -> None:
+        last_id = None
+        while True:
+            headers = {**await self.people(username), **({"Last-Event-ID": last_id} if last_id else {})}
+            try:
+                async with self.http.stream("GET", "/api/v1/tasks/events", headers=headers) as response:
+                    response.raise_for_status()
+                    async for name, event_id, data in _events(response):
+                        last_id = event_id or last_id
+                        await self._heard(username, name, data, ready)
+            except httpx.HTTPError:
+                await asyncio.sleep(1)
+
+    async def _heard(self, username: str, name: str, data: dict, ready: asyncio.Event) -> None:
+        if name == "ready":
+            ready.set()
+            return
+        if name == "task" and data["change"] == "opened":
+            self.opened[username, data["kind"]] += 1
+        elif name == "resync":
+            self.resyncs[username] += 1
+        else:
+            return
+        async with self.changed:
+            self.changed.notify_all()
+
+
+async def _events(response: httpx.Response) -> AsyncIterator[tuple[str, str | None, dict]]:
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line == "":
+            if "data" in fields:
+                yield fields.get("event", "message"), fields.get("id"), json.loads(fields["data"])
+            fields = {}
+        elif not line.startswith(":"):
+            name, _, value = line.partition(":")
+            fields[name] = value.removeprefix(" ")
+
+
+@dataclass
+class WatchingJourney(Journey):
+    """tests/journey.py's journey, its people reading their inbox when their feed brings a task of
+    the kind they wait for, instead of re-reading it every 0.1 s."""
+
+    feeds: Feeds | None = field(default=None, kw_only=True)
+
+    async def task(self, username: str, kind: str, seconds: float | None = None) -> dict:
+        found = await self.when([username], [kind], lambda: self.tasks(username, kind), seconds)
+        return found[0]
+
+    async def when(self, usernames: list[str], kinds: list[str], read: Callable[[], Awaitable],
+                   seconds: float | None = None):
+        """What `read` answers once it is not empty: read now, then again each time the feed brings
+        one of these people a task of one of these kinds."""
+        ends = time.perf_counter() + (seconds or self.patience)
+        while True:
+            mark = self.feeds.mark(usernames, kinds)
+            if value := await read():
+                return value
+            await self.feeds.after(mark, usernames, kinds, max(0.0, ends - time.perf_counter()))
+
+
+async def standard(people: People, feeds: Feeds, clock: Clock, until: str) -> tuple[int, int]:
     """One group standard, proposal to `until`: the human decisions it took, and the reports missed."""
-    j, step = Journey(people), clock.step
+    j, step = WatchingJourney(people, feeds=feeds), clock.step
     await step(j.propose("li.wei"))
     await step(j.screen_and_vote())
     await step(open_consultation(j))
-    await clock.wait_out(lambda: j.tasks("li.wei", "dispose_comments"), bool)
+    async with clock.waiting_out():
+        await j.task("li.wei", "dispose_comments", seconds=600)
     await step(j.dispose_all("li.wei"))
     await step(j.demonstrate())
     await step(j.approve("ma.rui"))
@@ -249,7 +346,7 @@ async def open_consultation(j: Journey) -> None:
         raise AssertionError(f"comment: {response.status_code} {response.text}")
 
 
-async def file_reports(j: Journey, clock: Clock) -> int:
+async def file_reports(j: WatchingJourney, clock: Clock) -> int:
     """The pilot leads file each report as it comes due, until both have filed their final report (or
     its deadline passed while the machine was too busy to get to it: the site lapses). Returns the
     number of reports missed."""
@@ -261,7 +358,9 @@ async def file_reports(j: Journey, clock: Clock) -> int:
                 for task in await j.tasks(lead) if task["kind"] in REPORTS]
 
     while finished != set(LEADS):
-        for lead, task in await clock.wait_out(due, bool, every=2.0):
+        async with clock.waiting_out():
+            reports = await j.when([lead for lead in LEADS if lead not in finished], list(REPORTS), due, 600)
+        for lead, task in reports:
             missed += not await clock.step(report(j, lead, task))
             if task["kind"] == "pilot_final_report":
                 finished.add(lead)
@@ -285,19 +384,24 @@ def percentile(values: list[float], share: float) -> float:
 
 async def drive(base_url: str, pipelines: int, concurrency: int, until: str) -> dict:
     transport = TimedTransport(limits=httpx.Limits(max_connections=2 * concurrency + 10))
-    async with httpx.AsyncClient(transport=transport, base_url=base_url, timeout=120) as http:
+    streams = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(30, read=None),
+                                limits=httpx.Limits(max_connections=len(USERS) + 5))
+    async with httpx.AsyncClient(transport=transport, base_url=base_url, timeout=120) as http, streams:
         people = People(http)
         for username in USERS:  # sign-ins (argon2) happen once per user, before the clock starts
             await people(username)
-        warm = Journey(people)
+        feeds = Feeds(streams, people)
+        await feeds.start(USERS)
+        warm = WatchingJourney(people, feeds=feeds)
         await warm.propose("li.wei")
         await warm.screen_and_vote()
         transport.completions.clear()
         transport.requests = 0
         clock = Clock(concurrency)
         started = time.perf_counter()
-        results = await asyncio.gather(*(standard(people, clock, until) for _ in range(pipelines)))
+        results = await asyncio.gather(*(standard(people, feeds, clock, until) for _ in range(pipelines)))
         elapsed = time.perf_counter() - started
+        await feeds.stop()
     ours = summary([decisions for decisions, _ in results], concurrency, until, elapsed, clock, transport)
     return {**ours, "reports_missed": sum(missed for _, missed in results)}
 
