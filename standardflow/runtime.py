@@ -96,6 +96,9 @@ async def run_worker(settings: Settings) -> None:
             await stop.wait()
 
 
+GRACE_SECONDS = 5  # how long a stopping API waits for the requests under way
+
+
 def run_api(settings: Settings) -> None:
     # Imported here, so that the worker, which shares this module, loads neither FastAPI nor the API.
     import uvicorn
@@ -108,9 +111,11 @@ def run_api(settings: Settings) -> None:
 def server_options(settings: Settings) -> dict:
     """How uvicorn serves the API. X-Forwarded-For and X-Forwarded-Proto are believed only from the
     trusted proxies (none by default, where uvicorn would believe any process on this machine):
-    otherwise a client could pick the address its sign-in failures count against."""
+    otherwise a client could pick the address its sign-in failures count against. On stopping, the
+    requests under way get a few seconds to finish; the inbox's event streams, which never finish by
+    themselves, are then cut (browsers reconnect to another replica or to the API started again)."""
     trusted = [proxy.strip() for proxy in settings.trusted_proxies.split(",") if proxy.strip()]
     return {
         "host": settings.api_host, "port": settings.api_port, "log_level": "info",
-        "proxy_headers": True, "forwarded_allow_ips": trusted,
+        "proxy_headers": True, "forwarded_allow_ips": trusted, "timeout_graceful_shutdown": GRACE_SECONDS,
     }

@@ -24,7 +24,7 @@ from services.organisations.schemas import OrganisationCreate
 from services.organisations.service import create_organisation
 from services.projects import steps
 from standardflow.config import Settings
-from standardflow.runtime import server_options
+from standardflow.runtime import GRACE_SECONDS, server_options
 from tests.oidc.fixtures import free_port
 
 pytestmark = pytest.mark.timeout(60)
@@ -70,8 +70,7 @@ async def _write_step(sessions, open_for: uuid.UUID | None = None, cancel: uuid.
     return task_id
 
 
-@asynccontextmanager
-async def _served(engine, temporal_client, tmp_path) -> AsyncIterator[str]:
+async def _start(engine, temporal_client, tmp_path) -> tuple[uvicorn.Server, asyncio.Task, str]:
     """The app behind uvicorn on a loopback port, served as `standardflow api` serves it."""
     settings = Settings(var_dir=tmp_path, task_queue=f"sf-feed-{uuid.uuid4().hex[:8]}", temporal_address="in-test",
                         session_secret="test-secret", api_port=free_port())
@@ -81,8 +80,14 @@ async def _served(engine, temporal_client, tmp_path) -> AsyncIterator[str]:
     while not server.started:
         assert not serving.done(), "uvicorn stopped before it started"
         await asyncio.sleep(0.05)
+    return server, serving, f"http://127.0.0.1:{settings.api_port}"
+
+
+@asynccontextmanager
+async def _served(engine, temporal_client, tmp_path) -> AsyncIterator[str]:
+    server, serving, base_url = await _start(engine, temporal_client, tmp_path)
     try:
-        yield f"http://127.0.0.1:{settings.api_port}"
+        yield base_url
     finally:
         server.should_exit = True
         await serving
@@ -146,6 +151,19 @@ async def test_a_reader_who_reconnects_is_told_to_read_the_inbox_again_and_a_str
         headers = {**await _token(http, reader.username), "Last-Event-ID": "7"}
         async with http.stream("GET", EVENTS, params={"seconds": 1}, headers=headers, timeout=WAIT) as response:
             assert [event.name async for event in _events(response)] == ["ready", "resync"]
+
+
+async def test_an_api_that_stops_cuts_the_streams_still_open_after_its_grace_period(
+    engine, sessions, temporal_client, tmp_path,
+):
+    reader = await _enterprise(sessions, "STOP")
+    server, serving, base_url = await _start(engine, temporal_client, tmp_path)
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        headers = await _token(http, reader.username)
+        async with http.stream("GET", EVENTS, headers=headers, timeout=WAIT) as response:
+            assert (await _next(_events(response))).name == "ready"
+            server.should_exit = True
+            await asyncio.wait_for(serving, GRACE_SECONDS + 5)
 
 
 async def test_the_feed_is_refused_without_a_token_or_with_a_bad_one(stack):
