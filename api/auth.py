@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.web.session import signed_in_user_id
-from services.db import transaction
+from services.db import reads_only, transaction
 from services.errors import DomainError, Unauthorized
 from services.identity.external import external_user, identity_from_claims
 from services.identity.keys import SigningKeys
@@ -174,17 +174,34 @@ class Authenticator:
         self.sessions = sessions
         self.verifiers = {v.issuer: v for v in verifiers}
 
-    async def principal(self, request: Request, token: str | None, check_csrf: bool = True) -> Principal:
-        """A transaction of its own, which only reads unless a provider's user may be created on the way.
-        `check_csrf=False` only names the reader of a page that changes nothing."""
+    async def principal(
+        self, request: Request, token: str | None, check_csrf: bool = True, session: AsyncSession | None = None
+    ) -> Principal:
+        """Read in `session`, the request's own transaction, or else in a short one of its own that only
+        reads. A provider's token that may create its user on the way is turned into the user in a
+        writing transaction of its own first, unless `session` writes anyway. `check_csrf=False` only
+        names the reader of a page that changes nothing."""
         verifier = self.verifier_for(token) if token else None
-        read_only = verifier is None or not verifier.creates_users
-        async with transaction(self.sessions, read_only=read_only) as session:
-            if verifier is not None:
-                user_id = await verifier.user_id_for(token, session)
-            else:
-                user_id = await signed_in_user_id(request, session, check_csrf)
+        if verifier is not None and verifier.creates_users and (session is None or reads_only(session)):
+            async with transaction(self.sessions) as writing:
+                user_id = await verifier.user_id_for(token, writing)
+                if session is None:
+                    return await load_principal(writing, user_id)
             return await load_principal(session, user_id)
+        if session is None:
+            async with transaction(self.sessions, read_only=True) as reading:
+                return await self._read(request, token, verifier, reading, check_csrf)
+        return await self._read(request, token, verifier, session, check_csrf)
+
+    async def _read(
+        self, request: Request, token: str | None, verifier: TokenVerifier | None, session: AsyncSession,
+        check_csrf: bool,
+    ) -> Principal:
+        if verifier is not None:
+            user_id = await verifier.user_id_for(token, session)
+        else:
+            user_id = await signed_in_user_id(request, session, check_csrf)
+        return await load_principal(session, user_id)
 
     def verifier_for(self, token: str) -> TokenVerifier:
         verifier = self.verifiers.get(_unverified_issuer(token))

@@ -1,14 +1,17 @@
 """Request dependencies: the database session (which owns the transaction) and the principal."""
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from functools import cache
+from typing import Annotated, get_args, get_type_hints
 
 from fastapi import Depends, Header, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
-from services.db import transaction
+from services.db import end_handed_on, hand_on, transaction
 from services.idempotency.service import KEY_PATTERN
 from services.identity.principal import Principal
 from standardflow.config import Settings
@@ -32,10 +35,71 @@ async def get_writing_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def get_principal(request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]) -> Principal:
+async def get_principal(
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)],
+    session: Annotated[AsyncSession, Depends(get_session, scope="function")],
+) -> AsyncIterator[Principal]:
     """A bearer token, or else a signed-in browser session (whose state-changing requests must carry
-    its CSRF token). A short transaction of its own, so routes that wait on Temporal hold none."""
-    return await request.app.state.authenticator.principal(request, token)
+    its CSRF token), read in the request's one transaction:
+
+    - a route that takes the request's session (SessionDep) reads it there: `session` is that
+      session (FastAPI gives a request one value per dependency);
+    - a route that takes no session, as one that waits on Temporal, reads it in a read-only
+      transaction handed on to the route (services/db.py `hand_on`): its first checks continue it and
+      end it before the wait, and nothing stays open while the workflow works;
+    - a route that opens a session of its own kind (a page's, which may write) reads it in a short
+      transaction that ends before the route's begins, as a writer would otherwise wait on itself.
+    Otherwise `session` is never used, and a session never used never reaches the database."""
+    authenticator = request.app.state.authenticator
+    place = _principal_place(request.scope.get("route"))
+    if place == "request":
+        yield await authenticator.principal(request, token, session=session)
+        return
+    if place == "own":
+        yield await authenticator.principal(request, token)
+        return
+    reading = await hand_on(request.app.state.sessions)
+    try:
+        principal = await authenticator.principal(request, token, session=reading)
+    except BaseException as exc:
+        await end_handed_on(exc)
+        raise
+    try:
+        yield principal
+    finally:
+        await end_handed_on()
+
+
+def _principal_place(route: object) -> str:
+    """Where the route's principal is read: "request", "handed_on" or "own" (see get_principal)."""
+    if not isinstance(route, APIRoute):
+        return "own"
+    calls = _calls(route.dependant)
+    if get_session in calls:
+        return "request"
+    if any(_yields_session(call) for call in calls):
+        return "own"
+    return "handed_on"
+
+
+def _calls(dependant: Dependant) -> set:
+    """What the route itself depends on, at any depth, leaving out what the principal depends on."""
+    calls, waiting = set(), list(dependant.dependencies)
+    while waiting:
+        sub = waiting.pop()
+        if sub.call is not get_principal:
+            calls.add(sub.call)
+            waiting.extend(sub.dependencies)
+    return calls
+
+
+@cache
+def _yields_session(call: Callable) -> bool:
+    try:
+        returned = get_type_hints(call).get("return")
+    except (TypeError, NameError):
+        return False
+    return AsyncSession in get_args(returned)
 
 
 def get_temporal(request: Request) -> Client:
@@ -50,7 +114,7 @@ def get_settings(request: Request) -> Settings:
 # already sees what this one wrote.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 WritingSessionDep = Annotated[AsyncSession, Depends(get_writing_session, scope="function")]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
+PrincipalDep = Annotated[Principal, Depends(get_principal, scope="function")]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IdempotencyKey = Annotated[str | None, Header(

@@ -2,6 +2,8 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import event, text
@@ -82,6 +84,16 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
+@dataclass
+class _HandedOn:
+    factory: async_sessionmaker[AsyncSession]
+    session: AsyncSession
+
+
+# A read-only transaction left open for what the same request does next (`hand_on`).
+_handed_on: ContextVar[_HandedOn | None] = ContextVar("handed_on_transaction", default=None)
+
+
 @asynccontextmanager
 async def transaction(
     factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
@@ -90,12 +102,71 @@ async def transaction(
 
     `read_only` for a block that only reads: on SQLite it neither takes nor waits for the write lock,
     which BEGIN IMMEDIATE holds across processes until the writer commits (WAL lets it read a
-    consistent snapshot beside the writer), and a write in it fails at once instead of racing."""
-    reading = {"bind": factory.kw["bind"].execution_options(**{READ_ONLY: True})} if read_only else {}
-    async with factory(**reading) as session:
-        try:
+    consistent snapshot beside the writer), and a write in it fails at once instead of racing.
+
+    A transaction handed on in this context (`hand_on`) is continued by a block that only reads, and
+    ended with it; a block that may write ends it first, once anything was read in it (until then it
+    stays handed on, and reads after this block's writes)."""
+    handed = _handed_on.get()
+    if handed is not None and read_only and handed.factory is factory:
+        _handed_on.set(None)
+        async with _ending(handed.session) as session:
             yield session
+        return
+    if handed is not None and handed.session.in_transaction():
+        await end_handed_on()
+    async with _ending(_open(factory, read_only)) as session:
+        yield session
+
+
+async def hand_on(factory: async_sessionmaker[AsyncSession]) -> AsyncSession:
+    """A read-only transaction whose end is left to what follows in this context: the next
+    `transaction` continues it (reading) or ends it (writing), else `end_handed_on`. A request that
+    waits on Temporal thus reads who is asking and checks what it is asked in one transaction, and
+    holds none while it waits."""
+    await end_handed_on()
+    session = _open(factory, read_only=True)
+    _handed_on.set(_HandedOn(factory, session))
+    return session
+
+
+async def end_handed_on(error: BaseException | None = None) -> None:
+    """Ends the transaction handed on in this context, if nothing took it."""
+    handed = _handed_on.get()
+    if handed is not None:
+        _handed_on.set(None)
+        await _finish(handed.session, error)
+
+
+def reads_only(session: AsyncSession) -> bool:
+    """Whether the session was opened for a transaction that only reads."""
+    return bool(session.bind.get_execution_options().get(READ_ONLY))
+
+
+def _open(factory: async_sessionmaker[AsyncSession], read_only: bool) -> AsyncSession:
+    return factory(bind=factory.kw["bind"].execution_options(**{READ_ONLY: True})) if read_only else factory()
+
+
+@asynccontextmanager
+async def _ending(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    try:
+        yield session
+    except BaseException as exc:
+        await _finish(session, exc)
+        raise
+    await _finish(session, None)
+
+
+async def _finish(session: AsyncSession, error: BaseException | None) -> None:
+    """Commits (or, after an error, rolls back) and gives the connection back."""
+    try:
+        if error is None:
             await session.commit()
-        except BaseException:
+        else:
             await session.rollback()
-            raise
+    except BaseException:
+        if error is None:
+            await session.rollback()
+        raise
+    finally:
+        await session.close()

@@ -1,5 +1,7 @@
 import uuid
 
+from sqlalchemy import and_
+from sqlalchemy import select as sa_select
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,28 +50,32 @@ async def grant_role(session: AsyncSession, user_id: uuid.UUID, org_id: uuid.UUI
 
 
 async def load_principal(session: AsyncSession, user_id: uuid.UUID) -> Principal:
-    """One query, as every request asks it: the user with each membership and its organisation."""
-    rows = (
-        await session.exec(
-            select(User, Membership, Organisation)
-            .outerjoin(Membership, (Membership.user_id == User.id) & (Membership.state == MembershipState.active))
-            .outerjoin(Organisation, Organisation.id == Membership.org_id)
-            .where(User.id == user_id)
-        )
-    ).all()
-    user = rows[0][0] if rows else None
-    if user is None or not user.is_active:
-        raise Unauthorized("error.account.disabled")
-    by_org: dict[uuid.UUID, tuple[Organisation, set[str]]] = {}
-    for _, membership, org in rows:
-        if membership is not None:
-            by_org.setdefault(org.id, (org, set()))[1].add(membership.role)
-    memberships = tuple(
-        OrgMembership(org_id=org.id, org_code=org.code, org_kind=org.kind, roles=frozenset(roles))
-        for org, roles in sorted(by_org.values(), key=lambda item: item[0].code)
+    """One query, as every request asks it: the user with each active membership and its
+    organisation, read as plain rows (SQLAlchemy Core: no entities, nothing kept in the session)."""
+    users, members, orgs = User.__table__, Membership.__table__, Organisation.__table__
+    joined = users.outerjoin(
+        members, and_(members.c.user_id == users.c.id, members.c.state == MembershipState.active)
+    ).outerjoin(orgs, orgs.c.id == members.c.org_id)
+    query = (
+        sa_select(users.c.username, users.c.display_name, users.c.is_platform_admin, users.c.is_active,
+                  members.c.role, orgs.c.id.label("org_id"), orgs.c.code, orgs.c.kind)
+        .select_from(joined)
+        .where(users.c.id == user_id)
     )
+    rows = (await session.exec(query)).all()
+    if not rows or not rows[0].is_active:
+        raise Unauthorized("error.account.disabled")
+    by_org: dict[uuid.UUID, tuple[str, str, set[str]]] = {}
+    for row in rows:
+        if row.role is not None:
+            by_org.setdefault(row.org_id, (row.code, row.kind, set()))[2].add(row.role)
+    memberships = tuple(
+        OrgMembership(org_id=org_id, org_code=code, org_kind=kind, roles=frozenset(roles))
+        for org_id, (code, kind, roles) in sorted(by_org.items(), key=lambda item: item[1][0])
+    )
+    user = rows[0]
     return Principal(
-        user_id=user.id,
+        user_id=user_id,
         username=user.username,
         display_name=user.display_name,
         is_platform_admin=user.is_platform_admin,
