@@ -1,6 +1,7 @@
-"""Requests that cross into Temporal. Each reads and checks in a short transaction, lets the
-workflow decide, then reads the result: no database transaction stays open while a workflow works.
-The workflow's activities do the writing, so these transactions only read (and wait for no writer)."""
+"""Requests that cross into Temporal. Each reads and checks in a short transaction (the one the
+request's principal was read in, which api/deps.py hands on), lets the workflow decide, then reads the
+result: no database transaction stays open while a workflow works. The workflow's activities do the
+writing, so these transactions only read (and wait for no writer)."""
 
 import uuid
 from datetime import datetime, timezone
@@ -21,6 +22,7 @@ from services.projects import service as projects
 from services.projects.models import ProjectStatus, StandardProject, StandardType
 from services.projects.policy import policy_for
 from services.projects.schemas import ProjectPublic
+from services.tasks import queries as task_queries
 from services.tasks import service as tasks
 from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
@@ -70,9 +72,11 @@ async def complete_task(
 ) -> TaskPublic:
     """Checks the principal's decision on the task against its form and delivers it to the task's
     workflow sealed with `keys` (the worker applies no decision without a seal it verifies); answers
-    once the step the decision leads to is written."""
+    once the step the decision leads to is written. Reads the task twice, as rows: once to check it
+    (in the transaction the principal was read in, when the route handed it on), and once after the
+    workflow has written the step, so the answer shows what the step wrote."""
     async with transaction(sessions, read_only=True) as session:
-        task = await tasks.get_readable(session, principal, task_id)
+        task = await task_queries.readable_task(session, principal, task_id)
         try:
             form = parse_decision(task.kind, body)
         except ValidationError as exc:
@@ -86,10 +90,10 @@ async def complete_task(
     decision = sealed(keys, task_id, form.model_dump(mode="json"), principal.user_id)
     await _deliver(client, task.workflow_id, decision)
     async with transaction(sessions, read_only=True) as session:
-        task = await tasks.get_task(session, task_id)
-        if task.decision != decision.decision or task.completed_by_id != principal.user_id:
-            raise Conflict("error.task.decided_otherwise")
-        return tasks.to_public(task)
+        task = await task_queries.task_row(session, task_id)
+    if task.decision != decision.decision or task.completed_by_id != principal.user_id:
+        raise Conflict("error.task.decided_otherwise")
+    return tasks.to_public(task)
 
 
 def sealed(keys: KeyRing, task_id: uuid.UUID, decision: dict, actor_id: uuid.UUID) -> TaskDecision:

@@ -1,18 +1,19 @@
 import uuid
 
-from sqlalchemy import and_, case, func, or_, update
+from sqlalchemy import Row, Select, and_, case, func, update
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from services.committees.service import committees_where_secretary
 from services.db import utcnow
 from services.errors import Conflict, Forbidden, NotFound
 from services.words import Term
 from services.identity.principal import Principal
 from services.tasks.forms import DecisionForm
 from services.tasks.holders import candidate_clause
-from services.tasks import ordering
+from services.tasks import ordering, queries
+from services.tasks.queries import TASK
 from services.tasks.registry import FORMS, form_for, form_schema
 from services.tasks.models import ACTIVE_STATES, Task, TaskState
 from services.tasks.schemas import (
@@ -20,18 +21,14 @@ from services.tasks.schemas import (
 )
 
 
-def _is_candidate(principal: Principal, task: Task):
+def _is_candidate(principal: Principal, task: Task | Row):
     return (task.candidate_org_id, task.candidate_role) in principal.candidate_slots
 
 
 async def readable(session: AsyncSession, principal: Principal) -> SelectOfScalar[Task]:
     """Tasks assigned to the principal, offered to one of its (organisation, role) slots,
     or belonging to a committee it is secretary of."""
-    clauses = [Task.assignee_id == principal.user_id, candidate_clause(principal)]
-    secretary_of = await committees_where_secretary(session, principal.user_id)
-    if secretary_of:
-        clauses.append(col(Task.committee_id).in_(secretary_of))
-    return select(Task).where(or_(*clauses))
+    return select(Task).where(await queries.readable_where(session, principal))
 
 
 async def get_readable(session: AsyncSession, principal: Principal, task_id: uuid.UUID) -> Task:
@@ -42,7 +39,7 @@ async def get_readable(session: AsyncSession, principal: Principal, task_id: uui
     return task
 
 
-def to_public(task: Task) -> TaskPublic:
+def to_public(task: Task | Row) -> TaskPublic:
     form = form_for(task.kind)
     return TaskPublic.model_validate(task).model_copy(update={"title_zh": form.title_zh, "title_en": form.title_en})
 
@@ -52,11 +49,11 @@ def to_detail(task: Task) -> TaskDetail:
 
 
 async def list_tasks(session: AsyncSession, principal: Principal, flt: TaskFilter) -> TaskPage:
-    query = _apply_filter(await readable(session, principal), principal, flt)
+    query = _apply_filter(sa_select(TASK).where(await queries.readable_where(session, principal)), principal, flt)
     if flt.cursor:
         query = query.where(ordering.after(flt.sort, flt.cursor))
     query = query.order_by(*ordering.order_by(flt.sort)).limit(flt.limit + 1)
-    rows = list((await session.exec(query)).all())
+    rows = await queries.rows(session, query)
     more = len(rows) > flt.limit
     rows = rows[: flt.limit]
     cursor = ordering.encode_cursor(rows[-1], flt.sort) if more else None
@@ -66,18 +63,18 @@ async def list_tasks(session: AsyncSession, principal: Principal, flt: TaskFilte
 async def summarise(session: AsyncSession, principal: Principal, scope: TaskScope) -> TaskSummary:
     """How many tasks each scope holds (under the chosen kind) and each kind the principal can
     receive holds (under the chosen scope): two COUNT queries."""
-    readable_tasks = await readable(session, principal)
+    readable_tasks = sa_select(TASK).where(await queries.readable_where(session, principal))
     any_scope = _apply_filter(readable_tasks, principal, scope.model_copy(update={"assigned": "any", "overdue": False}))
-    counted = select(
+    counted = sa_select(
         func.count(),
-        func.count(case((Task.assignee_id == principal.user_id, 1))),
-        func.count(case((and_(col(Task.assignee_id).is_(None), candidate_clause(principal)), 1))),
+        func.count(case((TASK.c.assignee_id == principal.user_id, 1))),
+        func.count(case((and_(TASK.c.assignee_id.is_(None), candidate_clause(principal)), 1))),
         func.count(case((_overdue(), 1))),
     ).where(any_scope.whereclause)
-    every, me, candidate, overdue = (await session.exec(counted)).one()
+    every, me, candidate, overdue = (await queries.rows(session, counted))[0]
     any_kind = _apply_filter(readable_tasks, principal, scope.model_copy(update={"kind": None}))
-    by_kind = select(Task.kind, func.count()).where(any_kind.whereclause).group_by(Task.kind)
-    counts = dict((await session.exec(by_kind)).all())
+    by_kind = sa_select(TASK.c.kind, func.count()).where(any_kind.whereclause).group_by(TASK.c.kind)
+    counts = dict(await queries.rows(session, by_kind))
     kinds = [KindCount(kind=f.kind, title_zh=f.title_zh, title_en=f.title_en, count=counts.get(f.kind, 0))
              for f in FORMS.values() if f.kind in counts or principal.orgs_with(f.permission)]
     return TaskSummary(scopes=ScopeCounts(any=every, me=me, candidate=candidate, overdue=overdue), kinds=kinds)
@@ -87,7 +84,7 @@ def _overdue():
     return and_(col(Task.due_at) < utcnow(), col(Task.state).in_(ACTIVE_STATES))
 
 
-def _apply_filter(query: SelectOfScalar[Task], principal: Principal, flt: TaskScope) -> SelectOfScalar[Task]:
+def _apply_filter(query: Select, principal: Principal, flt: TaskScope) -> Select:
     if flt.assigned == "me":
         query = query.where(Task.assignee_id == principal.user_id)
     elif flt.assigned == "candidate":
@@ -105,7 +102,7 @@ def _apply_filter(query: SelectOfScalar[Task], principal: Principal, flt: TaskSc
     return query
 
 
-def check_may_act(principal: Principal, task: Task) -> None:
+def check_may_act(principal: Principal, task: Task | Row) -> None:
     """The assignee acts on a task; while nobody holds it, any candidate may."""
     form = form_for(task.kind)
     if task.assignee_id == principal.user_id:
@@ -145,10 +142,10 @@ async def unclaim(session: AsyncSession, principal: Principal, task_id: uuid.UUI
     return task
 
 
-def check_completion(principal: Principal, task: Task, decision: DecisionForm) -> Task | None:
-    """On a task read through `get_readable`: None when the decision should go to the workflow; the
-    task itself when it was already completed with this very decision (a repeated request gets the
-    same answer)."""
+def check_completion(principal: Principal, task: Task | Row, decision: DecisionForm) -> Task | Row | None:
+    """On a task read through `get_readable` or `queries.readable_task`: None when the decision should
+    go to the workflow; the task itself when it was already completed with this very decision (a
+    repeated request gets the same answer)."""
     if task.state == TaskState.completed:
         if task.decision == decision.model_dump(mode="json") and task.completed_by_id == principal.user_id:
             return task
