@@ -6,7 +6,10 @@ Fills a fresh database (SQLite file and/or a new PostgreSQL database) built by t
 then lists inboxes through the HTTP API in-process (authentication, the principal, the query,
 the response model): a user's own tasks, an organisation role's unassigned tasks, with filters,
 and three pages deep by cursor; the inbox's counts per scope and kind; the projects a pilot lead
-reads as the holder of their tasks. Prints one JSON line per backend and scenario.
+reads as the holder of their tasks. Then the inbox's feed (services/tasks/feed.py) with
+--subscribers subscriptions of the demo users: how long a task a step opens takes from the step's
+commit to its person's subscription (on SQLite up to a watcher tick of 0.2 s; on PostgreSQL NOTIFY).
+Prints one JSON line per backend and scenario.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +37,10 @@ from services.crypto.codec import data_converter  # noqa: E402
 from services.crypto.keyring import KeyRing  # noqa: E402
 from services.db import create_engine, session_factory, sync_url, transaction  # noqa: E402
 from services.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+from services.identity.service import load_principal  # noqa: E402
+from services.projects import steps  # noqa: E402
 from services.tables import Committee, Membership, Organisation, StandardProject, Task, User  # noqa: E402
+from services.tasks.feed import TaskFeed  # noqa: E402
 from services.tasks.registry import FORMS  # noqa: E402
 from standardflow import database  # noqa: E402
 from standardflow.config import Settings  # noqa: E402
@@ -105,7 +112,7 @@ SCENARIOS = {
 }
 
 
-async def measure(url: str, samples: int, temporal) -> list[dict]:
+async def measure(url: str, samples: int, temporal, subscribers: int) -> list[dict]:
     settings = Settings(var_dir=Path(tempfile.mkdtemp()), temporal_address="bench", session_secret="bench",
                         payload_keys=PAYLOAD_RING.format())
     engine = create_engine(url)
@@ -119,8 +126,41 @@ async def measure(url: str, samples: int, temporal) -> list[dict]:
                                          data={"username": username, "password": DEMO_PASSWORD})).json()
                 headers = {"Authorization": f"Bearer {token['access_token']}"}
                 results.append(await _scenario(http, headers, name, path, params, samples))
+    results.append(await _feed(engine, subscribers, samples // 4))
     await engine.dispose()
     return results
+
+
+async def _feed(engine, subscribers: int, samples: int) -> dict:
+    """From a step's commit to the subscription of the person it opens a task for, with `subscribers`
+    subscriptions of the demo users (one process's feed, shared out by one query per 50)."""
+    sessions = session_factory(engine)
+    async with transaction(sessions, read_only=True) as session:
+        users = list((await session.exec(sa.select(User.id).order_by(User.username))).scalars())
+        principals = [await load_principal(session, user_id) for user_id in users]
+    feed, timings = TaskFeed(sessions), []
+    async with AsyncExitStack() as stack:
+        subscriptions = [await stack.enter_async_context(feed.subscribe(principals[i % len(principals)]))
+                         for i in range(subscribers)]
+        for i in range(samples):
+            person = i % min(len(principals), subscribers)
+            task_id = uuid.uuid4()
+            async with transaction(sessions) as session:
+                await steps.apply_step(session, steps.Step(
+                    id=uuid.uuid4().hex, workflow_id="bench-feed", project_id=None,
+                    open_tasks=[steps.NewTask(id=task_id, kind="coordination_answered", project_id=None,
+                                              assignee_id=principals[person].user_id)]))
+            committed = time.perf_counter()
+            while True:
+                batch = await subscriptions[person].next(10)
+                assert batch is not None, "the feed did not tell of the task within 10 s"
+                if any(event.task_id == task_id for event in batch.events):
+                    break
+            timings.append(time.perf_counter() - committed)
+    timings.sort()
+    return {"scenario": f"feed: commit to subscriber, {subscribers} subscriptions", "requests": len(timings),
+            "rows_returned": 0, "p50_ms": round(statistics.median(timings) * 1000, 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95)] * 1000, 2)}
 
 
 async def _scenario(http: httpx.AsyncClient, headers: dict, name: str, path: str, params: dict,
@@ -168,6 +208,7 @@ async def main() -> None:
     parser.add_argument("--projects", type=int, default=10_000)
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--subscribers", type=int, default=200, help="subscriptions to the inbox's feed")
     args = parser.parse_args()
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     binary = Path(sys.executable).parent / "temporal"
@@ -178,7 +219,7 @@ async def main() -> None:
             url, cleanup = _database(backend)
             try:
                 fill_s = await prepare(url, args.projects, args.tasks)
-                for row in await measure(url, args.samples, env.client):
+                for row in await measure(url, args.samples, env.client, args.subscribers):
                     print(json.dumps({"backend": backend, "projects": args.projects, "tasks": args.tasks,
                                       "fill_s": round(fill_s, 1), **row}, ensure_ascii=False))
             finally:
