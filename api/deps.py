@@ -82,19 +82,26 @@ def _principal_place(route: object) -> str:
     return "handed_on"
 
 
-def _calls(dependant: Dependant) -> set:
+def _calls(dependant: Dependant) -> list[Callable]:
     """What the route itself depends on, at any depth, leaving out what the principal depends on."""
-    calls, waiting = set(), list(dependant.dependencies)
+    calls, waiting = [], list(dependant.dependencies)
     while waiting:
         sub = waiting.pop()
         if sub.call is not get_principal:
-            calls.add(sub.call)
+            calls.append(sub.call)
             waiting.extend(sub.dependencies)
     return calls
 
 
-@cache
 def _yields_session(call: Callable) -> bool:
+    try:
+        return _returns_session(call)
+    except TypeError:  # a callable object that cannot be a dict key: not one of ours
+        return False
+
+
+@cache
+def _returns_session(call: Callable) -> bool:
     try:
         returned = get_type_hints(call).get("return")
     except (TypeError, NameError):
