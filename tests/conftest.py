@@ -5,7 +5,7 @@ import os
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +112,7 @@ class Stack:
 
     http: httpx.AsyncClient
     settings: Settings
-    worker: Worker
+    worker: Worker | None
     server_errors: list[str]
 
     async def login(self, username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
@@ -130,13 +130,16 @@ async def running_worker(client: Client, settings: Settings, sessions) -> AsyncI
 
 
 @asynccontextmanager
-async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue: str) -> AsyncIterator[Stack]:
+async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue: str, *,
+                    worker: bool = True) -> AsyncIterator[Stack]:
+    """The app and (unless `worker` is false, for a test that runs its own) a worker."""
     settings = Settings(
         var_dir=tmp_path, task_queue=task_queue, temporal_address="in-test",
         public_base_url="http://testserver", session_secret="test-secret", payload_keys=PAYLOAD_KEYS,
     )
     app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
-    async with running_worker(temporal_client, settings, session_factory(engine)) as worker:
+    working = running_worker(temporal_client, settings, session_factory(engine)) if worker else nullcontext()
+    async with working as worker:
         async with app.router.lifespan_context(app):
             server_errors: list[str] = []
 

@@ -1,5 +1,6 @@
 """A committee ballot: one vote task per voting member, closed by every member having decided or by
-its durable deadline, whichever comes first. Runs as a child of the project's workflow."""
+its durable deadline, whichever comes first. Runs inside the project's workflow (`Ballot`); ballots
+opened before that ran as a child workflow of their own (`BallotWorkflow`), which stays to finish them."""
 
 import asyncio
 import uuid
@@ -48,125 +49,158 @@ class BallotResult(BaseModel):
     reason: str
 
 
-@workflow.defn
-class BallotWorkflow(HumanSteps):
-    """Runs one committee ballot and returns its result.
+class Ballot:
+    """One ballot run by the workflow `wf` that holds its vote tasks.
 
     Opens the ballot, gives each voting member a `ballot_vote` task due at the close, records each
     vote as it comes (the `complete_task` update), and closes when all have decided or when
     `rules.open_days` have passed. A vote not cast by then is not cast: its task expires. The tally
     follows `rules` (workflows/rules.py); a recusal leaves the member out of the eligible count.
+
+    `local`: its writes run as local activities in the workflow's own task (inside a project);
+    a ballot workflow of its own ran them as activities.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, wf: HumanSteps, inp: BallotInput, *, local: bool) -> None:
+        self._wf, self._inp, self._local = wf, inp, local
         self._voters = 0
+        self._task_ids: list[uuid.UUID] = []
         self._votes: dict[uuid.UUID, str] = {}
         self._closes_at: datetime | None = None
         self._closed = False
 
-    @workflow.run
-    async def run(self, inp: BallotInput) -> BallotResult:
-        self._project_id = inp.project_id
-        self.day = timedelta(seconds=inp.day_seconds)
-        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
-        # A missed vote is not escalated: the ballot's own timer closes it and the vote is not cast.
-        self.deadlines.on_overdue[VOTE_KIND] = _vote_not_cast
-        self._closes_at = closes_at = workflow.now() + self.day * inp.rules.open_days
-        opened = await self._open_ballot(inp, closes_at)
-        self._voters = len(opened.voter_ids)
-        tasks = [self._vote_task(inp, opened.ballot_id, voter, closes_at) for voter in opened.voter_ids]
-        if tasks:
-            await self.write(open_tasks=[(task, CHOICES) for task in tasks])
-        await self._collect_votes(closes_at + COUNT_AFTER_DEADLINE)
-        await self._stop_voting()
-        result = await self._close_ballot(inp.rules, opened.ballot_id)
-        await self.finish()
-        return result
-
-    def check_task(self, decision: TaskDecision) -> None:
+    def check(self, decision: TaskDecision) -> None:
         """A member's vote counts while the ballot is open."""
+        if decision.task_id not in self._task_ids and self._local:
+            return
         if self._closed or (self._closes_at is not None and workflow.now() >= self._closes_at):
             raise Refused("error.ballot.closed")
-        self.check_decision(decision)
 
-    @workflow.update
-    async def settled(self) -> ProjectSnapshot:
-        """Answers once the ballot is waiting for votes (or has finished)."""
-        return await self.wait_settled()
+    def holds(self, task_id: uuid.UUID) -> bool:
+        return task_id in self._task_ids
 
-    async def _open_ballot(self, inp: BallotInput, closes_at: datetime) -> OpenedBallot:
+    async def run(self) -> BallotResult:
+        wf, inp = self._wf, self._inp
+        # A missed vote is not escalated: the ballot's own timer closes it and the vote is not cast.
+        wf.deadlines.on_overdue[VOTE_KIND] = _vote_not_cast
+        self._closes_at = closes_at = workflow.now() + wf.day * inp.rules.open_days
+        opened = await self._open_ballot(closes_at)
+        self._voters = len(opened.voter_ids)
+        tasks = [self._vote_task(opened.ballot_id, voter, closes_at) for voter in opened.voter_ids]
+        self._task_ids = [task.id for task in tasks]
+        if tasks:
+            await wf.write(open_tasks=[(task, CHOICES) for task in tasks])
+        await self._collect_votes(closes_at + COUNT_AFTER_DEADLINE)
+        await self._stop_voting()
+        return await self._close_ballot(opened.ballot_id)
+
+    async def _open_ballot(self, closes_at: datetime) -> OpenedBallot:
+        inp = self._inp
         request = OpenBallot(
             ballot_id=workflow.uuid4(), workflow_id=workflow.info().workflow_id, project_id=inp.project_id,
             committee_id=inp.committee_id, purpose=inp.purpose, draft_id=inp.draft_id,
             opened_at=workflow.now(), closes_at=closes_at,
         )
-        return await workflow.execute_activity_method(
-            BallotActivities.open_ballot, request, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
-        )
+        return await self._do(BallotActivities.open_ballot, request)
 
-    def _vote_task(self, inp: BallotInput, ballot_id: uuid.UUID, voter: uuid.UUID, closes_at: datetime) -> TaskSpec:
+    async def _do(self, method, argument: BaseModel):  # noqa: ANN001, ANN202 - a BallotActivities method
+        if self._local:
+            return await workflow.execute_local_activity_method(
+                method, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY)
+        return await workflow.execute_activity_method(
+            method, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY)
+
+    def _vote_task(self, ballot_id: uuid.UUID, voter: uuid.UUID, closes_at: datetime) -> TaskSpec:
+        inp = self._inp
         context = {"ballot_id": str(ballot_id), "purpose": inp.purpose,
                    "draft_id": str(inp.draft_id) if inp.draft_id else None}
         return TaskSpec(id=workflow.uuid4(), kind=VOTE_KIND, project_id=inp.project_id,
                         committee_id=inp.committee_id, assignee_id=voter, due_at=closes_at, context=context)
 
+    def _unfinished(self) -> list[uuid.UUID]:
+        return [task_id for task_id in self._task_ids if self._wf.holds(task_id)]
+
     async def _collect_votes(self, count_at: datetime) -> None:
         """Until every voter has decided, or the deadline's durable timer fires."""
-        while self._open:
+        while self._unfinished():
             remaining = count_at - workflow.now()
             if remaining <= timedelta(0):
                 return
-            self._idle = True
             try:
-                await workflow.wait_condition(self._vote_waiting, timeout=remaining)
+                await self._wf.waiting(workflow.wait_condition(lambda: bool(self._votes_in()), timeout=remaining))
             except asyncio.TimeoutError:
                 return
-            finally:
-                self._idle = False
             await self._record_votes()
 
-    def _vote_waiting(self) -> bool:
-        return any(task_id in self._open for task_id in self._decisions)
+    def _votes_in(self) -> list[TaskDecision]:
+        """Votes taken in and not recorded yet, in the order they came."""
+        return self._wf.decisions_on(self._unfinished())
 
     async def _record_votes(self) -> None:
-        for task_id in [t for t in self._decisions if t in self._open]:
-            decided = self._decisions[task_id]
+        for decided in self._votes_in():
             choice = decided.decision["decision"]
-            self._votes[task_id] = choice
+            self._votes[decided.task_id] = choice
             action = "ballot.recused" if choice == "recuse" else "ballot.voted"
             # The audit trail says who took part; how each member voted stays on their task.
-            await self.write(decided=decided, events=[EventSpec(action=action, actor_id=decided.actor_id)])
+            await self._wf.write(decided=decided, events=[EventSpec(action=action, actor_id=decided.actor_id)])
 
     async def _stop_voting(self) -> None:
         """Votes accepted before the close still count; the tasks of members who never voted expire."""
         self._closed = True
         await self._record_votes()
-        unfinished = list(self._open)
+        unfinished = self._unfinished()
         if unfinished:
-            await self.write(expire=unfinished)
+            await self._wf.write(expire=unfinished)
 
-    def _tally(self, rules: BallotRules) -> tuple[BallotTally, int]:
+    def _tally(self) -> tuple[BallotTally, int]:
         counts = Counter(self._votes.values())
         recused = counts["recuse"]
-        tally = ballot_outcome(rules, self._voters - recused, counts["approve"], counts["disapprove"],
+        tally = ballot_outcome(self._inp.rules, self._voters - recused, counts["approve"], counts["disapprove"],
                                counts["abstain"])
         return tally, recused
 
-    async def _close_ballot(self, rules: BallotRules, ballot_id: uuid.UUID) -> BallotResult:
-        tally, recused = self._tally(rules)
+    async def _close_ballot(self, ballot_id: uuid.UUID) -> BallotResult:
+        tally, recused = self._tally()
         request = CloseBallot(
             ballot_id=ballot_id, closed_at=workflow.now(), eligible=tally.eligible, approve=tally.approve,
             disapprove=tally.disapprove, abstain=tally.abstain, recused=recused,
             participation=float(tally.participation), approval=float(tally.approval),
             disapproval=float(tally.disapproval), passed=tally.passed, reason=tally.reason,
         )
-        await workflow.execute_activity_method(
-            BallotActivities.close_ballot, request, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
-        )
+        await self._do(BallotActivities.close_ballot, request)
         return BallotResult(ballot_id=ballot_id, passed=tally.passed, eligible=tally.eligible,
                             approve=tally.approve, disapprove=tally.disapprove, abstain=tally.abstain,
                             recused=recused, reason=tally.reason)
+
+
+@workflow.defn
+class BallotWorkflow(HumanSteps):
+    """A ballot as a workflow of its own, a child of the project's: how ballots opened before they ran
+    inside the project did; it stays registered so that those finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ballot: Ballot | None = None
+
+    @workflow.run
+    async def run(self, inp: BallotInput) -> BallotResult:
+        self._project_id = inp.project_id
+        self.day = timedelta(seconds=inp.day_seconds)
+        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+        self._ballot = Ballot(self, inp, local=False)
+        result = await self._ballot.run()
+        await self.finish()
+        return result
+
+    def check_task(self, decision: TaskDecision) -> None:
+        if self._ballot is not None:
+            self._ballot.check(decision)
+        self.check_decision(decision)
+
+    @workflow.update
+    async def settled(self) -> ProjectSnapshot:
+        """Answers once the ballot is waiting for votes (or has finished)."""
+        return await self.wait_settled()
 
 
 async def _vote_not_cast(_: TaskSpec) -> None:

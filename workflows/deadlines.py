@@ -74,19 +74,15 @@ async def _watch(wf: "HumanSteps", spec: TaskSpec, offsets_days: list[int], on_o
         await (on_overdue(spec) if on_overdue else escalate(wf, spec))
 
 
-def is_open(wf: "HumanSteps", task_id: uuid.UUID) -> bool:
-    return task_id in wf._open and task_id not in wf._decisions and not wf._finished
-
-
 async def _still_open_at(wf: "HumanSteps", task_id: uuid.UUID, moment: datetime) -> bool:
     """Sleeps until `moment` unless the task closes first; whether it is still open then."""
     delay = moment - workflow.now()
     if delay > timedelta(0):
         try:
-            await workflow.wait_condition(lambda: not is_open(wf, task_id), timeout=delay)
+            await workflow.wait_condition(lambda: not wf.is_open(task_id), timeout=delay)
         except asyncio.TimeoutError:
             pass
-    return is_open(wf, task_id)
+    return wf.is_open(task_id)
 
 
 async def notify(spec: TaskSpec, kind: str, *, days_left: int | None = None) -> None:
@@ -140,7 +136,7 @@ async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
             action="task.overdue_acknowledged", actor_id=decided.actor_id,
             data={**late, "note": decided.decision.get("note", "")},
         )])
-    elif closes_itself and not wf._finished:
+    elif closes_itself and not wf.finished:
         # The late task was done (or closed) before anyone acknowledged: nothing is left to deal with.
         await wf.write(cancel=[overdue.id], events=[EventSpec(action="task.overdue_closed", data=late)])
 
@@ -149,6 +145,6 @@ async def _acknowledgement(wf: "HumanSteps", task_id: uuid.UUID, late_id: uuid.U
     """Waits like `decision_on`, but leaves the workflow's idle flag to its main line; with `late_id`,
     also ends (None) once the late task is no longer open."""
     await workflow.wait_condition(
-        lambda: task_id in wf._decisions or wf._finished or (late_id is not None and not is_open(wf, late_id))
+        lambda: wf.decided(task_id) is not None or wf.finished or (late_id is not None and not wf.is_open(late_id))
     )
-    return wf._decisions.get(task_id)
+    return wf.decided(task_id)

@@ -88,10 +88,10 @@ async def _abandon(wf: "HumanSteps", step: StepSpec, decided: TaskDecision, abou
     unwritten = [*step.cancel_task_ids, *step.expire_task_ids, *([step.completion.task_id] if step.completion else [])]
     await wf.write(
         decided=decided, changes=ProjectChanges(status="withdrawn", step=""),
-        cancel=[*(t for t in wf._open if t != decided.task_id), *unwritten],
+        cancel=[*(t for t in wf.open_task_ids() if t != decided.task_id), *unwritten],
         events=[EventSpec(action="project.withdrawn", actor_id=decided.actor_id,
                           data={"reasons": reasons, "failure": about})],
     )
-    wf._finished = True
+    wf.abandon()
     await workflow.wait_condition(workflow.all_handlers_finished)
     raise ApplicationError(f"withdrawn after a step failed: {reasons}", about, type=ABANDONED, non_retryable=True)

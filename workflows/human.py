@@ -3,8 +3,10 @@ and the update answers once the workflow has written what the decision leads to.
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
@@ -19,6 +21,8 @@ from workflows.refusals import Refused, refusal
 with workflow.unsafe.imports_passed_through():
     from workflows.decision_activities import DecisionActivities
 
+T = TypeVar("T")
+
 STEP_TIMEOUT = timedelta(seconds=30)
 STEP_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                          maximum_interval=timedelta(seconds=60))
@@ -28,6 +32,10 @@ CATCH_UP = timedelta(minutes=1)
 # Decisions are taken only with the API's seal, checked by a local activity. Decisions taken before
 # this change were not checked, and replay that way.
 SEALED_DECISIONS = "sealed-decisions"
+# A decision answers once the workflow waits for people (or time) again, so that whatever the decision
+# leads to — the next stage, the next task, a ballot or panel it opens — is written when the person
+# reads it back. Decisions taken before this change answered as soon as their own step was written.
+ANSWERS_WHEN_WAITING = "answers-when-waiting"
 
 
 @dataclass
@@ -116,6 +124,49 @@ class HumanSteps:
         new = [{"id": str(spec.id), "kind": spec.kind} for spec, _ in opening]
         return {"stage": self._stage, "step": self._step, "status": self._status, "open_tasks": still_open + new}
 
+    # The narrow interface the deadline watchers, failure handling and the ballot and panel parts use.
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def is_open(self, task_id: uuid.UUID) -> bool:
+        """Open and not decided yet."""
+        return task_id in self._open and task_id not in self._decisions and not self._finished
+
+    def holds(self, task_id: uuid.UUID) -> bool:
+        """Registered as open (a decision on it may be in and not acted on yet)."""
+        return task_id in self._open
+
+    def decided(self, task_id: uuid.UUID) -> TaskDecision | None:
+        """The decision taken in on the task, if any."""
+        return self._decisions.get(task_id)
+
+    def abandon(self) -> None:
+        """The run ends without finishing (its step was abandoned): nothing is waited for any more."""
+        self._finished = True
+
+    def decisions_on(self, task_ids: list[uuid.UUID]) -> list[TaskDecision]:
+        """The decisions taken in on any of `task_ids`, in the order they came."""
+        wanted = set(task_ids)
+        return [d for t, d in self._decisions.items() if t in wanted]
+
+    def open_task_ids(self) -> list[uuid.UUID]:
+        return list(self._open)
+
+    def drop(self, task_id: uuid.UUID) -> None:
+        """Stops taking decisions on the task (its deadline has passed); the next step closes it."""
+        self._open.pop(task_id, None)
+
+    async def waiting(self, work: Awaitable[T]) -> T:
+        """Awaits `work` — a child run, a long timer — as a wait for people or time: decisions taken
+        meanwhile answer without waiting for it."""
+        self._idle = True
+        try:
+            return await work
+        finally:
+            self._idle = False
+
     async def decision_on(self, task_id: uuid.UUID) -> TaskDecision:
         self._idle = True
         await workflow.wait_condition(lambda: task_id in self._decisions)
@@ -126,13 +177,8 @@ class HumanSteps:
         """A durable timer to `moment`, waiting for people meanwhile; no timer when it has passed
         (an activity slowed by an outage may have used up the wait)."""
         wait = moment - workflow.now()
-        if wait <= timedelta(0):
-            return
-        self._idle = True
-        try:
-            await workflow.sleep(wait)
-        finally:
-            self._idle = False
+        if wait > timedelta(0):
+            await self.waiting(workflow.sleep(wait))
 
     async def finish(self) -> None:
         """End this run: tasks still open (an escalation nobody acknowledged) are cancelled, since no
@@ -213,6 +259,8 @@ class HumanSteps:
                 raise refusal(exc) from None
         self._decisions[decision.task_id] = decision
         await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
+        if workflow.patched(ANSWERS_WHEN_WAITING):
+            await workflow.wait_condition(lambda: self._idle or self._finished)
         return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))
 
     async def wait_settled(self) -> ProjectSnapshot:
@@ -231,12 +279,20 @@ class ProjectSteps(HumanSteps):
         self.input: ProjectInput | None = None
         self.returns = 0
         self.panels_formed = 0
+        self.sites_open: set[str] = set()  # pilot sites whose plan task is open (workflows/pilot.py)
+        self.ballot = None  # the ballot running inside the project (workflows/ballot.py), once one opens
+        self.panel = None  # likewise its expert panel (workflows/panel.py)
 
     def start(self, inp: ProjectInput) -> None:
         self.input = inp
         self._project_id = inp.project_id
         self.day = timedelta(seconds=inp.policy.day_seconds)
         self.deadlines.offsets_days = list(inp.policy.reminder_offsets_days)
+
+    @workflow.signal(name="pilot_site_open")
+    def pilot_site_open(self, org_id: str) -> None:
+        """A pilot site's plan task is open (workflows/pilot.py)."""
+        self.sites_open.add(org_id)
 
     async def write(self, *, changes: ProjectChanges | None = None, **step: object) -> None:
         """As HumanSteps.write; a new stage is also published as the StandardFlowStage search

@@ -140,6 +140,15 @@ class TaskDecision(BaseModel):
     seal: DecisionSeal | None = None
 
 
+class Opening(BaseModel):
+    """What the step that opens a ballot or a panel also writes: the decision that led to it, with its
+    changes and events."""
+
+    decided: TaskDecision | None = None
+    changes: ProjectChanges | None = None
+    events: list[EventSpec] = Field(default_factory=list)
+
+
 class DecisionCheck(BaseModel):
     """A decision whose seal the worker checks before the workflow takes it."""
 

@@ -1,4 +1,6 @@
-"""The expert panel of a project's demonstration (专家论证/技术审查), as a child workflow."""
+"""The expert panel of a project's demonstration (专家论证/技术审查). Runs inside the project's workflow
+(`Panel`); panels formed before that ran as a child workflow of their own (`PanelWorkflow`), which
+stays to finish them."""
 
 import uuid
 from datetime import timedelta
@@ -7,7 +9,7 @@ from pydantic import BaseModel, Field
 from temporalio import workflow
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import EventSpec, PanelRules, TaskDecision, TaskSpec
+from workflows.models import EventSpec, Opening, PanelRules, TaskDecision, TaskSpec
 from workflows.refusals import Refused
 from workflows.rules import panel_outcome
 
@@ -48,19 +50,21 @@ def panel_workflow_id(project_id: object, number: int) -> str:
     return f"panel-{project_id}-{number}"
 
 
-@workflow.defn
-class PanelWorkflow(HumanSteps):
-    """Seats the experts, asks each for a conflict-of-interest declaration and an opinion, and
-    concludes by the panel rule once every seat has answered.
+class Panel:
+    """One expert panel, run by the workflow `wf` that holds its tasks. Seats the experts, asks each
+    for a conflict-of-interest declaration and an opinion, and concludes by the panel rule once every
+    seat has answered.
 
     An expert who declares a conflict, or lets the opinion deadline pass, leaves the panel; the
     committee's secretaries then seat a replacement or, while the panel keeps its minimum size,
     carry on without one.
+
+    `local`: its writes run as local activities in the workflow's own task (inside a project); a
+    panel workflow of its own ran them as activities.
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._inp: PanelInput | None = None
+    def __init__(self, wf: HumanSteps, inp: PanelInput, *, local: bool) -> None:
+        self._wf, self._inp, self._local = wf, inp, local
         self._panel_id: uuid.UUID | None = None
         self._waiting: dict[uuid.UUID, uuid.UUID] = {}  # opinion task -> the expert who owes it
         self._overdue: list[uuid.UUID] = []  # opinion tasks whose deadline has passed
@@ -68,31 +72,30 @@ class PanelWorkflow(HumanSteps):
         self._opinions: dict[uuid.UUID, str] = {}  # expert -> opinion
         self._sat: set[uuid.UUID] = set()  # everyone who has had a seat
 
-    @workflow.run
-    async def run(self, inp: PanelInput) -> PanelResult:
-        self._inp, self._project_id = inp, inp.project_id
-        self.day = timedelta(seconds=inp.day_seconds)
-        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+    async def run(self, opening: Opening | None = None) -> PanelResult:
+        wf, inp = self._wf, self._inp
         # A missed opinion is not escalated as such: the expert leaves and the secretaries fill the seat.
-        self.deadlines.on_overdue[OPINION_KIND] = self._seat_overdue
+        wf.deadlines.on_overdue[OPINION_KIND] = self._seat_overdue
         self._panel_id = workflow.uuid4()
-        await _do(PanelActivities.form, PanelFormation(
+        await self._do(PanelActivities.form, PanelFormation(
             panel_id=self._panel_id, project_id=inp.project_id, committee_id=inp.committee_id,
             workflow_id=workflow.info().workflow_id, expert_ids=inp.expert_ids, formed_by=inp.formed_by,
         ))
-        await self.write(open_tasks=[self._opinion_task(e) for e in inp.expert_ids])
+        seats = [self._opinion_task(e) for e in inp.expert_ids]
+        if opening is not None:
+            await wf.write(decided=opening.decided, changes=opening.changes, events=opening.events, open_tasks=seats)
+        else:
+            await wf.write(open_tasks=seats)
         while self._waiting or self._vacancies:
             await self._next()
-        result = await self._conclude()
-        await self.finish()
-        return result
+        return await self._conclude()
 
-    def check_task(self, decision: TaskDecision) -> None:
-        task = self.check_decision(decision)
-        if task.spec.kind == "replace_expert":
+    def check(self, decision: TaskDecision) -> None:
+        """For the workflow's validator: a seat is filled or given up only as the panel allows."""
+        if decision.task_id in self._vacancies:
             self._check_vacancy(decision)
 
-    @workflow.query
+    @property
     def panel_id(self) -> uuid.UUID | None:
         return self._panel_id
 
@@ -108,7 +111,7 @@ class PanelWorkflow(HumanSteps):
 
     def _pending(self) -> dict[uuid.UUID, TaskDecision]:
         """Decisions taken in but not yet acted on."""
-        return {t: d for t, d in self._decisions.items() if t in self._waiting or t in self._vacancies}
+        return {d.task_id: d for d in self._wf.decisions_on([*self._waiting, *self._vacancies])}
 
     def _joining_soon(self) -> set[uuid.UUID]:
         return {uuid.UUID(str(d.decision["expert_id"])) for t, d in self._pending().items()
@@ -126,9 +129,7 @@ class PanelWorkflow(HumanSteps):
 
     async def _next(self) -> None:
         """Acts on the next decision or, when none has come in, on the deadlines that have passed."""
-        self._idle = True
-        await workflow.wait_condition(lambda: bool(self._pending() or self._overdue))
-        self._idle = False
+        await self._wf.waiting(workflow.wait_condition(lambda: bool(self._pending() or self._overdue)))
         pending = self._pending()
         if not pending:
             await self._expire_overdue()
@@ -145,29 +146,29 @@ class PanelWorkflow(HumanSteps):
         if choice == "declare_conflict":
             details = decided.decision["details"]
             vacancy = self._vacancy_task(expert, "conflict", details)
-            await _do(PanelActivities.record_departure, Departure(
+            await self._do(PanelActivities.record_departure, Departure(
                 panel_id=self._panel_id, expert_id=expert, state="conflicted", details=details))
-            await self.write(decided=decided, open_tasks=[vacancy], events=[
+            await self._wf.write(decided=decided, open_tasks=[vacancy], events=[
                 self._event("panel.conflict_declared", decided.actor_id, expert_id=expert, details=details)])
             return
         self._opinions[expert] = choice
-        await _do(PanelActivities.record_opinion, OpinionRecord(
+        await self._do(PanelActivities.record_opinion, OpinionRecord(
             panel_id=self._panel_id, expert_id=expert, opinion=choice, comments=decided.decision["comments"]))
         # The opinion itself stays out of the trail until the panel concludes.
-        await self.write(decided=decided, events=[self._event("panel.opinion_given", decided.actor_id,
+        await self._wf.write(decided=decided, events=[self._event("panel.opinion_given", decided.actor_id,
                                                               expert_id=expert)])
 
     async def _on_vacancy(self, decided: TaskDecision) -> None:
         leaving = self._vacancies.pop(decided.task_id)
         if decided.decision["decision"] == "proceed_without":
-            await self.write(decided=decided, events=[
+            await self._wf.write(decided=decided, events=[
                 self._event("panel.proceeding_without", decided.actor_id, expert_id=leaving)])
             return
         joining = uuid.UUID(str(decided.decision["expert_id"]))
         seat = self._opinion_task(joining)
-        await _do(PanelActivities.replace, Replacement(panel_id=self._panel_id, leaving_id=leaving,
+        await self._do(PanelActivities.replace, Replacement(panel_id=self._panel_id, leaving_id=leaving,
                                                        joining_id=joining))
-        await self.write(decided=decided, open_tasks=[seat], events=[
+        await self._wf.write(decided=decided, open_tasks=[seat], events=[
             self._event("panel.expert_replaced", decided.actor_id, expert_id=leaving, replaced_by=joining)])
 
     async def _expire_overdue(self) -> None:
@@ -177,13 +178,13 @@ class PanelWorkflow(HumanSteps):
         if not overdue:  # each answered just in time
             return
         # The expired tasks close first, so that no late opinion is taken in while the seats are vacated.
-        await self.write(
+        await self._wf.write(
             expire=[task_id for task_id, _ in overdue],
             open_tasks=[self._vacancy_task(expert, "overdue") for _, expert in overdue],
             events=[self._event("panel.expert_overdue", None, expert_id=expert) for _, expert in overdue],
         )
         for _, expert in overdue:
-            await _do(PanelActivities.record_departure, Departure(
+            await self._do(PanelActivities.record_departure, Departure(
                 panel_id=self._panel_id, expert_id=expert, state="overdue"))
 
     async def _conclude(self) -> PanelResult:
@@ -192,13 +193,13 @@ class PanelWorkflow(HumanSteps):
         outcome = panel_outcome(self._inp.rules, len(opinions), counts["pass"], counts["pass_with_revisions"],
                                 counts["fail"])
         tally = {"size": outcome.size, "in_favour": outcome.in_favour, **counts}
-        await _do(PanelActivities.conclude, Conclusion(panel_id=self._panel_id, result=outcome.result, tally=tally))
+        await self._do(PanelActivities.conclude, Conclusion(panel_id=self._panel_id, result=outcome.result, tally=tally))
         return PanelResult(panel_id=self._panel_id, result=outcome.result, size=outcome.size,
                            passes=counts["pass"], with_revisions=counts["pass_with_revisions"],
                            fails=counts["fail"], in_favour=outcome.in_favour)
 
     def _opinion_task(self, expert: uuid.UUID) -> tuple[TaskSpec, frozenset[str]]:
-        spec = self.new_task(
+        spec = self._wf.new_task(
             OPINION_KIND, days=self._inp.rules.opinion_days, assignee_id=expert,
             committee_id=self._inp.committee_id, context={"panel_id": str(self._panel_id)},
         )
@@ -207,7 +208,7 @@ class PanelWorkflow(HumanSteps):
         return spec, OPINION
 
     def _vacancy_task(self, leaving: uuid.UUID, reason: str, details: str = "") -> tuple[TaskSpec, frozenset[str]]:
-        spec = self.new_task(
+        spec = self._wf.new_task(
             "replace_expert", days=self._inp.replacement_days, committee_id=self._inp.committee_id,
             candidate_org_id=self._inp.committee_org_id, candidate_role="secretary",
             context={"panel_id": str(self._panel_id), "expert_id": str(leaving), "reason": reason,
@@ -221,7 +222,39 @@ class PanelWorkflow(HumanSteps):
                          data={"panel_id": str(self._panel_id), **{k: str(v) for k, v in data.items()}})
 
 
-async def _do(activity, argument: BaseModel) -> None:  # noqa: ANN001 - an activity method
-    await workflow.execute_activity_method(
-        activity, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
-    )
+    async def _do(self, method, argument: BaseModel) -> None:  # noqa: ANN001 - a PanelActivities method
+        if self._local:
+            await workflow.execute_local_activity_method(
+                method, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY)
+        else:
+            await workflow.execute_activity_method(
+                method, argument, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY)
+
+
+@workflow.defn
+class PanelWorkflow(HumanSteps):
+    """A panel as a workflow of its own, a child of the project's: how panels formed before they ran
+    inside the project did; it stays registered so that those finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._panel: Panel | None = None
+
+    @workflow.run
+    async def run(self, inp: PanelInput) -> PanelResult:
+        self._project_id = inp.project_id
+        self.day = timedelta(seconds=inp.day_seconds)
+        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+        self._panel = Panel(self, inp, local=False)
+        result = await self._panel.run()
+        await self.finish()
+        return result
+
+    def check_task(self, decision: TaskDecision) -> None:
+        task = self.check_decision(decision)
+        if task.spec.kind == "replace_expert" and self._panel is not None:
+            self._panel.check(decision)
+
+    @workflow.query
+    def panel_id(self) -> uuid.UUID | None:
+        return self._panel.panel_id if self._panel else None

@@ -21,6 +21,10 @@ with workflow.unsafe.imports_passed_through():
 SUBMIT = frozenset({"submit"})
 REPORT_KINDS = ("pilot_plan", "pilot_progress_report", "pilot_final_report")
 ACKNOWLEDGE = frozenset({"acknowledge"})
+# A site started on today's code tells the project's workflow once its plan task is open, so that the
+# enrolment answers only when every site's first task is in its pilot leads' inboxes.
+SITE_OPEN_SIGNAL = "pilot-site-open-signal"
+SITE_OPEN = "pilot_site_open"  # the signal, received by ProjectSteps.pilot_site_open
 
 
 class PilotSiteInput(BaseModel):
@@ -76,6 +80,7 @@ class PilotSiteWorkflow(HumanSteps):
         self._missed_ids: set[uuid.UUID] = set()
         self._flag_tasks: list[uuid.UUID] = []
         self._watchers: list[asyncio.Task] = []
+        self._told_project = False
 
     @workflow.run
     async def run(self, inp: PilotSiteInput) -> PilotSiteResult:
@@ -105,10 +110,16 @@ class PilotSiteWorkflow(HumanSteps):
         """`pilot_months` calendar months, counted in policy days so a compressed calendar shrinks it too."""
         return start + self.day * (add_months(start, self._inp.policy.pilot_months) - start).days
 
+    async def _tell_project(self) -> None:
+        parent = workflow.info().parent
+        if parent is not None and workflow.patched(SITE_OPEN_SIGNAL):
+            await workflow.get_external_workflow_handle(parent.workflow_id, run_id=parent.run_id).signal(
+                SITE_OPEN, str(self._inp.site_org_id))
+
     async def _close_missed(self, task: TaskSpec) -> None:
         """The rule for a report still missing at its deadline (in place of an escalation): it takes
         no decision from now on, and `_collect` expires it and counts the miss."""
-        self._open.pop(task.id, None)
+        self.drop(task.id)
         self._missed_ids.add(task.id)
 
     async def _do(self, activity, arg):  # noqa: ANN001 - any of PilotActivities' methods
@@ -179,6 +190,9 @@ class PilotSiteWorkflow(HumanSteps):
                         candidate_org_id=self._site.org_id, candidate_role="pilot_lead",
                         context={**self._about(), **context})
         await self.write(open_tasks=[(task, SUBMIT)])
+        if not self._told_project:
+            self._told_project = True
+            await self._tell_project()
         self._idle = True
         await workflow.wait_condition(lambda: task.id in self._decisions or task.id in self._missed_ids)
         self._idle = False
@@ -228,8 +242,7 @@ class PilotSiteWorkflow(HumanSteps):
         await asyncio.gather(*self._watchers)
 
     async def _sleep_until(self, moment: datetime) -> None:
-        if moment > workflow.now():
-            await workflow.sleep(moment - workflow.now())
+        await self.sleep_until(moment)
 
     def _result(self, final: dict | None) -> PilotSiteResult:
         return PilotSiteResult(

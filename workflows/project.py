@@ -46,8 +46,7 @@ class ProjectWorkflow(ProjectSteps):
         if not await committee.new_work_item_ballot(self):
             return False
         while True:
-            draft_id = await drafting.run(self)
-            await consultation.run(self, draft_id)
+            await consultation.run(self, await drafting.run(self))
             if await demonstration.run(self) == "fail":
                 continue
             if await publication.run(self) == "published":
@@ -66,8 +65,10 @@ class ProjectWorkflow(ProjectSteps):
         }))
 
     def check_task(self, decision: TaskDecision) -> None:
+        committee.check_vote(self, decision)
         task = self.check_decision(decision)
         proposal.check_return_limit(self, task.spec.kind, decision)
+        demonstration.check_vacancy(self, decision)
         publication.check_decision(self, task.spec.kind, decision)
 
     @workflow.update

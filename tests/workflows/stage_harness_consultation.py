@@ -16,7 +16,6 @@ class DraftingAndConsultation(ProjectSteps):
     @workflow.run
     async def run(self, inp: ProjectInput) -> ProjectSnapshot:
         self.start(inp)
-        draft_id = await drafting.run(self)
-        await consultation.run(self, draft_id)
+        await consultation.run(self, await drafting.run(self))
         await self.finish()
         return self.snapshot()

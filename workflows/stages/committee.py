@@ -1,25 +1,31 @@
-"""committee_review, second half: the committee votes on the new work item in a child ballot."""
+"""committee_review, second half: the committee votes on the new work item. The ballot runs inside
+the project's workflow and opens right after the acceptance, which answers once the members' vote
+tasks are in place (human.ANSWERS_WHEN_WAITING); ballots opened before that ran as a child workflow."""
 
 from temporalio import workflow
 
-from workflows.ballot import BallotInput, BallotResult, BallotWorkflow
+from workflows.ballot import Ballot, BallotInput, BallotWorkflow
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges
+from workflows.models import EventSpec, ProjectChanges, TaskDecision
+
+BALLOT_IN_PROJECT = "ballot-in-project"
 
 
 async def new_work_item_ballot(wf: ProjectSteps) -> bool:
     """True when the ballot passes and the project is approved; a failed ballot rejects it."""
     inp = wf.input
-    await wf.write(changes=ProjectChanges(stage="committee_review", step="ballot"))
-    result: BallotResult = await workflow.execute_child_workflow(
-        BallotWorkflow.run,
-        BallotInput(
-            project_id=inp.project_id, committee_id=inp.committee_id, committee_org_id=inp.committee_org_id,
-            purpose="new_work_item", rules=inp.policy.ballot, day_seconds=inp.policy.day_seconds,
-            reminder_offsets_days=inp.policy.reminder_offsets_days,
-        ),
-        id=f"ballot-{inp.project_id}-new-work-item",
+    ballot = BallotInput(
+        project_id=inp.project_id, committee_id=inp.committee_id, committee_org_id=inp.committee_org_id,
+        purpose="new_work_item", rules=inp.policy.ballot, day_seconds=inp.policy.day_seconds,
+        reminder_offsets_days=inp.policy.reminder_offsets_days,
     )
+    if workflow.patched(BALLOT_IN_PROJECT):
+        wf.ballot = Ballot(wf, ballot, local=True)
+        result = await wf.ballot.run()
+    else:
+        await wf.write(changes=ProjectChanges(stage="committee_review", step="ballot"))
+        result = await wf.waiting(workflow.execute_child_workflow(
+            BallotWorkflow.run, ballot, id=f"ballot-{inp.project_id}-new-work-item"))
     tally = result.model_dump(mode="json", exclude={"ballot_id"})
     if result.passed:
         await wf.write(changes=ProjectChanges(step="approved"),
@@ -28,3 +34,9 @@ async def new_work_item_ballot(wf: ProjectSteps) -> bool:
     await wf.write(changes=ProjectChanges(status="rejected", step=""),
                    events=[EventSpec(action="project.ballot_failed", data=tally)])
     return False
+
+
+def check_vote(wf: ProjectSteps, decision: TaskDecision) -> None:
+    """For the workflow's validator: a vote counts while its ballot is open."""
+    if wf.ballot is not None and wf.ballot.holds(decision.task_id):
+        wf.ballot.check(decision)

@@ -1,12 +1,11 @@
 """public_consultation: the consultation draft is open for comments for the policy's number of days
 (a durable timer); then the working group gives every comment a disposition."""
 
-import uuid
-
 from temporalio import workflow
 
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
 from workflows.models import EventSpec, ProjectChanges
+from workflows.stages.drafting import Submission
 
 with workflow.unsafe.imports_passed_through():
     from workflows.consultation_activities import ConsultationActivities, ConsultationMoment, ConsultationOpening
@@ -14,10 +13,10 @@ with workflow.unsafe.imports_passed_through():
 DONE = frozenset({"done"})
 
 
-async def run(wf: ProjectSteps, draft_id: uuid.UUID) -> None:
-    """Opens the consultation on `draft_id`, closes it when its time is up, and returns once every
-    comment has its disposition (the task's form refuses "done" while one lacks it)."""
-    opening = await _open(wf, draft_id)
+async def run(wf: ProjectSteps, submission: Submission) -> None:
+    """Opens the consultation on the submitted draft, closes it when its time is up, and returns once
+    every comment has its disposition (the task's form refuses "done" while one lacks it)."""
+    opening = await _open(wf, submission)
     await wf.sleep_until(opening.closes_at)
     moment = ConsultationMoment(consultation_id=opening.consultation_id, at=workflow.now())
     comments = await _activity(ConsultationActivities.close_consultation, moment)
@@ -39,19 +38,29 @@ async def run(wf: ProjectSteps, draft_id: uuid.UUID) -> None:
     )
 
 
-async def _open(wf: ProjectSteps, draft_id: uuid.UUID) -> ConsultationOpening:
-    now = workflow.now()
+async def _open(wf: ProjectSteps, submission: Submission) -> ConsultationOpening:
+    """With the submission still to write, both are written together: its opening by a local activity,
+    then the step that completes the submission and moves the project on."""
+    now, draft_id = workflow.now(), submission.draft_id
     opening = ConsultationOpening(
         consultation_id=workflow.uuid4(), project_id=wf.input.project_id, draft_id=draft_id,
         opens_at=now, closes_at=now + wf.day * wf.input.policy.consultation_days,
     )
-    version = await _activity(ConsultationActivities.open_consultation, opening)
+    if submission.decided is not None:
+        version = await workflow.execute_local_activity_method(
+            ConsultationActivities.open_consultation, opening, start_to_close_timeout=STEP_TIMEOUT,
+            retry_policy=STEP_RETRY,
+        )
+    else:
+        version = await _activity(ConsultationActivities.open_consultation, opening)
+    opened = EventSpec(action="consultation.opened", data={
+        "consultation_id": str(opening.consultation_id), "draft_id": str(draft_id), "draft_version": version,
+        "closes_at": opening.closes_at.isoformat(),
+    })
     await wf.write(
+        decided=submission.decided,
         changes=ProjectChanges(stage="public_consultation", step="open", status="active"),
-        events=[EventSpec(action="consultation.opened", data={
-            "consultation_id": str(opening.consultation_id), "draft_id": str(draft_id), "draft_version": version,
-            "closes_at": opening.closes_at.isoformat(),
-        })],
+        events=[submission.event, opened] if submission.event else [opened],
     )
     return opening
 

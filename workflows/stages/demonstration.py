@@ -1,5 +1,7 @@
-"""expert_demonstration: the secretary forms an expert panel, the panel (a child workflow) gives its
-opinions, and a "pass with revisions" brings the revised draft (报批稿) back for the secretary's check.
+"""expert_demonstration: the secretary forms an expert panel, the panel gives its opinions, and a "pass with revisions" brings the revised draft (报批稿) back for the secretary's check.
+
+The panel runs inside the project's workflow, formed in the step that takes the secretary's choice
+of experts; panels formed before that ran as a child workflow.
 
 Every project has a committee, so the panel's minimum is `min_size`; `min_size_without_committee`
 applies to local standards without one, which this model cannot hold yet."""
@@ -7,20 +9,27 @@ applies to local standards without one, which this model cannot hold yet."""
 from temporalio import workflow
 
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
-from workflows.panel import PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
+from workflows.models import EventSpec, Opening, ProjectChanges, TaskDecision, TaskSpec
+from workflows.panel import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
 
 FORM = frozenset({"form"})
 SUBMIT = frozenset({"submit"})
 CHECK = frozenset({"accept", "revise"})
+PANEL_IN_PROJECT = "panel-in-project"
 
 
 async def run(wf: ProjectSteps) -> str:
     """'pass', or 'fail' when the panel fails the draft and it goes back to drafting."""
     formed = await _form_panel(wf)
-    result = await workflow.execute_child_workflow(
-        PanelWorkflow.run, _panel_input(wf, formed), id=panel_workflow_id(wf.input.project_id, _next_panel(wf)),
-    )
+    number = _next_panel(wf)
+    if workflow.patched(PANEL_IN_PROJECT):
+        # The panel runs here, and the step that names its experts gives them their tasks.
+        wf.panel = Panel(wf, _panel_input(wf, formed), local=True)
+        result = await wf.panel.run(Opening(decided=formed, changes=ProjectChanges(step="panel_review")))
+    else:
+        await wf.write(decided=formed, changes=ProjectChanges(step="panel_review"))
+        result = await wf.waiting(workflow.execute_child_workflow(
+            PanelWorkflow.run, _panel_input(wf, formed), id=panel_workflow_id(wf.input.project_id, number)))
     tally = result.model_dump(mode="json")
     if result.result == "fail":
         await wf.write(changes=ProjectChanges(step=""), events=[EventSpec(action="demonstration.failed", data=tally)])
@@ -50,9 +59,7 @@ async def _form_panel(wf: ProjectSteps) -> TaskDecision:
         changes=ProjectChanges(stage="expert_demonstration", step="panel_formation", status="active"),
         open_tasks=[(forming, FORM)], events=[EventSpec(action="demonstration.started")],
     )
-    formed = await wf.decision_on(forming.id)
-    await wf.write(decided=formed, changes=ProjectChanges(step="panel_review"))
-    return formed
+    return await wf.decision_on(forming.id)
 
 
 def _panel_input(wf: ProjectSteps, formed: TaskDecision) -> PanelInput:
@@ -103,3 +110,9 @@ def _check_task(wf: ProjectSteps, panel: PanelResult, submitted: TaskDecision) -
         candidate_org_id=inp.committee_org_id, candidate_role="secretary",
         context={"panel_id": str(panel.panel_id), "draft_id": str(submitted.decision["draft_id"])},
     )
+
+
+def check_vacancy(wf: ProjectSteps, decision: TaskDecision) -> None:
+    """For the workflow's validator: a seat of the panel is filled or given up only as the panel allows."""
+    if wf.panel is not None:
+        wf.panel.check(decision)

@@ -2,16 +2,32 @@
 proposer of the lead organisation submits one labelled 征求意见稿 for public consultation."""
 
 import uuid
+from dataclasses import dataclass
+
+from temporalio import workflow
 
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges
+from workflows.models import EventSpec, ProjectChanges, TaskDecision
 
 SUBMIT = frozenset({"submit"})
+# The submission is written with the consultation it opens (workflows/stages/consultation.py), so its
+# answer finds the consultation open. Before, it was written alone and the consultation opened after.
+OPENS_CONSULTATION = "submission-opens-consultation"
 
 
-async def run(wf: ProjectSteps) -> uuid.UUID:
-    """Opens the drafting stage and waits for the consultation draft; answers its id. The task's form
-    has already checked that the draft is the project's own and labelled consultation."""
+@dataclass
+class Submission:
+    """The consultation draft; with the decision and its event when the consultation's opening is to
+    write them (None once written)."""
+
+    draft_id: uuid.UUID
+    decided: TaskDecision | None = None
+    event: EventSpec | None = None
+
+
+async def run(wf: ProjectSteps) -> Submission:
+    """Opens the drafting stage and waits for the consultation draft. The task's form has already
+    checked that the draft is the project's own and labelled consultation."""
     inp = wf.input
     task = wf.new_task(
         "submit_consultation_draft", days=inp.policy.drafting_days,
@@ -24,10 +40,9 @@ async def run(wf: ProjectSteps) -> uuid.UUID:
     )
     decided = await wf.decision_on(task.id)
     draft_id = uuid.UUID(str(decided.decision["draft_id"]))
-    await wf.write(
-        decided=decided,
-        changes=ProjectChanges(step="consultation_draft"),
-        events=[EventSpec(action="drafting.consultation_draft_submitted", actor_id=decided.actor_id,
-                          data={"draft_id": str(draft_id)})],
-    )
-    return draft_id
+    event = EventSpec(action="drafting.consultation_draft_submitted", actor_id=decided.actor_id,
+                      data={"draft_id": str(draft_id)})
+    if workflow.patched(OPENS_CONSULTATION):
+        return Submission(draft_id, decided, event)
+    await wf.write(decided=decided, changes=ProjectChanges(step="consultation_draft"), events=[event])
+    return Submission(draft_id)

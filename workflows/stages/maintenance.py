@@ -2,7 +2,7 @@
 the standard: confirm it, revise it (a revision project opens) or withdraw it. One cycle; the
 project's workflow repeats it."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 
@@ -20,9 +20,7 @@ async def run(wf: ProjectSteps, since: datetime | None = None) -> str:
     due = (since or workflow.now()) + wf.day * 365 * wf.input.policy.review_interval_years
     await wf.write(changes=ProjectChanges(stage="maintenance", step="awaiting_review"),
                    events=[EventSpec(action="review.scheduled", data={"due": due.isoformat()})])
-    wait = due - workflow.now()
-    if wait > timedelta(0):
-        await workflow.sleep(wait)
+    await wf.sleep_until(due)
     decided = await _review(wf, due)
     choice, reasons = decided.decision["decision"], decided.decision.get("reasons", "")
     if choice == "revise":

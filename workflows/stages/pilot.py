@@ -8,7 +8,7 @@ from temporalio import workflow
 
 from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision
-from workflows.pilot import PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
+from workflows.pilot import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
 
 ENROL = frozenset({"enrol"})
 
@@ -17,7 +17,17 @@ async def run(wf: ProjectSteps) -> dict:
     """Enrol the sites, run them side by side, and return what they reported."""
     enrolled = await _enrol(wf)
     org_ids = [uuid.UUID(str(o)) for o in enrolled.decision["site_org_ids"]]
-    results = await asyncio.gather(*(_run_site(wf, org_id, enrolled.actor_id) for org_id in org_ids))
+    if workflow.patched(SITE_OPEN_SIGNAL):
+        # The enrolment answers once every site's plan task is open (each site says so), and the
+        # project waits for the sites' reports as for people.
+        sites = await asyncio.gather(*(workflow.start_child_workflow(
+            PilotSiteWorkflow.run, _site_input(wf, org_id, enrolled.actor_id),
+            id=pilot_workflow_id(wf.input.project_id, org_id)) for org_id in org_ids))
+        await workflow.wait_condition(lambda: all(
+            str(org_id) in wf.sites_open or site.done() for org_id, site in zip(org_ids, sites)))
+        results = await wf.waiting(asyncio.gather(*sites))
+    else:
+        results = await wf.waiting(asyncio.gather(*(_run_site(wf, org_id, enrolled.actor_id) for org_id in org_ids)))
     summary = _summary(list(results))
     await wf.write(changes=ProjectChanges(step="pilots_reported"),
                    events=[EventSpec(action="pilot.finished", data=summary)])
@@ -40,14 +50,18 @@ async def _enrol(wf: ProjectSteps) -> TaskDecision:
     return decided
 
 
-async def _run_site(wf: ProjectSteps, org_id: uuid.UUID, enrolled_by: uuid.UUID) -> PilotSiteResult:
+def _site_input(wf: ProjectSteps, org_id: uuid.UUID, enrolled_by: uuid.UUID) -> PilotSiteInput:
     inp = wf.input
-    site = PilotSiteInput(
+    return PilotSiteInput(
         project_id=inp.project_id, site_org_id=org_id, committee_id=inp.committee_id,
         committee_org_id=inp.committee_org_id, enrolled_by_id=enrolled_by, policy=inp.policy,
     )
+
+
+async def _run_site(wf: ProjectSteps, org_id: uuid.UUID, enrolled_by: uuid.UUID) -> PilotSiteResult:
+    """As sites ran before they told the project their plan task was open."""
     return await workflow.execute_child_workflow(
-        PilotSiteWorkflow.run, site, id=pilot_workflow_id(inp.project_id, org_id)
+        PilotSiteWorkflow.run, _site_input(wf, org_id, enrolled_by), id=pilot_workflow_id(wf.input.project_id, org_id)
     )
 
 
