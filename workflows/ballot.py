@@ -19,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.ballot_activities import BallotActivities, CloseBallot, OpenBallot, OpenedBallot
 
 VOTE_KIND = "ballot_vote"
-CHOICES = frozenset({"approve", "disapprove", "abstain", "recuse"})
 # The count starts a moment after the vote tasks fall due: by then each unanswered task's deadline
 # watcher (workflows/deadlines.py) has fired and finished, so closing the tasks cancels no timer that
 # is firing at the same instant. Votes are refused from the deadline itself.
@@ -89,7 +88,7 @@ class Ballot:
         tasks = [self._vote_task(opened.ballot_id, voter, closes_at) for voter in opened.voter_ids]
         self._task_ids = [task.id for task in tasks]
         if tasks:
-            await wf.write(open_tasks=[(task, CHOICES) for task in tasks])
+            await wf.write(open_tasks=tasks)
         await self._collect_votes(closes_at + COUNT_AFTER_DEADLINE)
         await self._stop_voting()
         return await self._close_ballot(opened.ballot_id)

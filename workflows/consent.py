@@ -14,7 +14,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef
 
 CONSENT_KIND = "co_drafter_consent"
-CHOICES = frozenset({"accept", "decline"})
 
 
 class CoDrafterConsentInput(BaseModel):
@@ -39,7 +38,7 @@ class CoDrafterConsentWorkflow(HumanSteps):
     async def run(self, inp: CoDrafterConsentInput) -> dict:
         self._inp, self._project_id = inp, inp.project_id
         task = self._consent_task()
-        await self.write(open_tasks=[(task, CHOICES)])
+        await self.write(open_tasks=[task])
         self._idle = True
         await workflow.wait_condition(lambda: task.id in self._decisions or self._withdrawn)
         self._idle = False

@@ -13,8 +13,6 @@ from workflows.models import ProjectSnapshot, TaskDecision, TaskSpec
 with workflow.unsafe.imports_passed_through():
     from workflows.coordination_activities import CoordinationActivities, HistoryLine
 
-ANSWER = frozenset({"answer", "forward"})
-ACKNOWLEDGE = frozenset({"acknowledge"})
 
 
 class CoordinationInput(BaseModel):
@@ -50,7 +48,7 @@ class CoordinationWorkflow(HumanSteps):
         await self._record(CoordinationActivities.record_answer, actor_id=answered.actor_id,
                            text=answered.decision["answer"])
         acknowledgement = self._acknowledgement_task(answered)
-        await self.write(decided=answered, open_tasks=[(acknowledgement, ACKNOWLEDGE)])
+        await self.write(decided=answered, open_tasks=[acknowledgement])
         acknowledged = await self.decision_on(acknowledgement.id)
         await self._record(CoordinationActivities.record_acknowledged, actor_id=acknowledged.actor_id,
                            text=acknowledged.decision.get("comment", ""))
@@ -67,7 +65,7 @@ class CoordinationWorkflow(HumanSteps):
     async def _until_answered(self) -> TaskDecision:
         self._holder = self._inp.to_org_id
         task = self._answer_task(self._holder)
-        await self.write(open_tasks=[(task, ANSWER)])
+        await self.write(open_tasks=[task])
         while True:
             decided = await self.decision_on(task.id)
             if decided.decision["decision"] == "answer":
@@ -87,7 +85,7 @@ class CoordinationWorkflow(HumanSteps):
                            text=decided.decision.get("note", ""), to_org_id=to_org_id)
         self._holder = to_org_id
         task = self._answer_task(to_org_id)
-        await self.write(decided=decided, open_tasks=[(task, ANSWER)])
+        await self.write(decided=decided, open_tasks=[task])
         return task
 
     async def _record(self, activity, **line: object) -> None:  # noqa: ANN001 - a CoordinationActivities method

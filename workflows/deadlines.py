@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 OverdueRule = Callable[[TaskSpec], Awaitable[None]]
 
 OVERDUE_KIND = "overdue_task"
-ACKNOWLEDGE = frozenset({"acknowledge"})
 # Runs from before these changes neither close an escalation when its late task is done nor mail
 # outcome notices; `workflow.patched` tells them apart on replay.
 OVERDUE_CLOSES_ITSELF = "overdue-closes-itself"
@@ -127,7 +126,7 @@ async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
     overdue = TaskSpec(id=workflow.uuid4(), kind=OVERDUE_KIND, project_id=spec.project_id,
                        committee_id=target.committee_id, candidate_org_id=target.org_id,
                        candidate_role=target.role, context=late)
-    await wf.write(open_tasks=[(overdue, ACKNOWLEDGE)], events=[EventSpec(action="task.overdue", data=late)])
+    await wf.write(open_tasks=[overdue], events=[EventSpec(action="task.overdue", data=late)])
     await notify(spec, "escalation")
     closes_itself = workflow.patched(OVERDUE_CLOSES_ITSELF)
     decided = await _acknowledgement(wf, overdue.id, spec.id if closes_itself else None)

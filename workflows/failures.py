@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from workflows.human import HumanSteps
 
 RESOLVE_KIND = "resolve_failure"
-RESOLVE = frozenset({"retry", "abandon"})
 ABANDONED = "StepAbandoned"  # the type of the error a workflow ends with when its step is abandoned
 _MAX_ERROR = 2_000
 
@@ -74,7 +73,7 @@ async def _resolve(wf: "HumanSteps", step: StepSpec, target: FailureTarget, abou
     task = TaskSpec(id=workflow.uuid4(), kind=RESOLVE_KIND, project_id=step.project_id,
                     committee_id=target.committee_id, candidate_org_id=target.org_id,
                     candidate_role=target.role, context=about)
-    await wf.write(open_tasks=[(task, RESOLVE)], events=[EventSpec(action="step.failed", data=about)])
+    await wf.write(open_tasks=[task], events=[EventSpec(action="step.failed", data=about)])
     decided = await wf.decision_on(task.id)
     if decided.decision["decision"] == "abandon":
         await _abandon(wf, step, decided, about)

@@ -11,6 +11,7 @@ from typing import TypeVar
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 
+from contracts.choices import allowed
 from workflows import failures
 from workflows.deadlines import Deadlines
 from workflows.models import (
@@ -84,7 +85,7 @@ class HumanSteps:
         *,
         decided: TaskDecision | None = None,
         changes: ProjectChanges | None = None,
-        open_tasks: list[tuple[TaskSpec, frozenset[str]]] = (),
+        open_tasks: list[TaskSpec] = (),
         cancel: list[uuid.UUID] = (),
         expire: list[uuid.UUID] = (),
         events: list[EventSpec] = (),
@@ -104,24 +105,30 @@ class HumanSteps:
                                     actor_id=decided.actor_id, outcome=outcome)
         step = StepSpec(
             id=str(workflow.uuid4()), workflow_id=workflow.info().workflow_id, project_id=self._project_id,
-            completion=completion, changes=changes, open_tasks=[spec for spec, _ in open_tasks],
+            completion=completion, changes=changes, open_tasks=list(open_tasks),
             cancel_task_ids=list(cancel), expire_task_ids=list(expire), events=list(events),
         )
         # The tasks take decisions from the moment their rows can be seen, which is as soon as the
         # activity commits: a person quick enough to complete one before the activity's result reaches
         # this workflow must not be refused.
-        for spec, allowed in open_tasks:
-            self._open[spec.id] = OpenTask(spec, allowed)
+        for spec in open_tasks:
+            self._open[spec.id] = self.registered(spec)
         # A step the data refuses for good waits for people to resolve it (workflows/failures.py).
         await failures.write_step(self, step, STEP_TIMEOUT, STEP_RETRY)
-        for spec, _ in open_tasks:
+        for spec in open_tasks:
             self.deadlines.watch(self, spec)
         if decided:
             self._settled[decided.task_id] = outcome
 
-    def _outcome(self, opening: list[tuple[TaskSpec, frozenset[str]]]) -> dict:
+    @staticmethod
+    def registered(spec: TaskSpec) -> OpenTask:
+        """An opened task as the workflow holds it: it takes the choices its kind offers
+        (contracts/choices.py), the same the API's form for it offers."""
+        return OpenTask(spec, allowed(spec.kind))
+
+    def _outcome(self, opening: list[TaskSpec]) -> dict:
         still_open = [{"id": str(t.spec.id), "kind": t.spec.kind} for t in self._open.values()]
-        new = [{"id": str(spec.id), "kind": spec.kind} for spec, _ in opening]
+        new = [{"id": str(spec.id), "kind": spec.kind} for spec in opening]
         return {"stage": self._stage, "step": self._step, "status": self._status, "open_tasks": still_open + new}
 
     # The narrow interface the deadline watchers, failure handling and the ballot and panel parts use.

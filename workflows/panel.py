@@ -19,8 +19,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 OPINION_KIND = "panel_opinion"
-OPINION = frozenset({"declare_conflict", "pass", "pass_with_revisions", "fail"})
-VACANCY = frozenset({"replace", "proceed_without"})
 
 
 class PanelInput(BaseModel):
@@ -198,16 +196,16 @@ class Panel:
                            passes=counts["pass"], with_revisions=counts["pass_with_revisions"],
                            fails=counts["fail"], in_favour=outcome.in_favour)
 
-    def _opinion_task(self, expert: uuid.UUID) -> tuple[TaskSpec, frozenset[str]]:
+    def _opinion_task(self, expert: uuid.UUID) -> TaskSpec:
         spec = self._wf.new_task(
             OPINION_KIND, days=self._inp.rules.opinion_days, assignee_id=expert,
             committee_id=self._inp.committee_id, context={"panel_id": str(self._panel_id)},
         )
         self._waiting[spec.id] = expert
         self._sat.add(expert)
-        return spec, OPINION
+        return spec
 
-    def _vacancy_task(self, leaving: uuid.UUID, reason: str, details: str = "") -> tuple[TaskSpec, frozenset[str]]:
+    def _vacancy_task(self, leaving: uuid.UUID, reason: str, details: str = "") -> TaskSpec:
         spec = self._wf.new_task(
             "replace_expert", days=self._inp.replacement_days, committee_id=self._inp.committee_id,
             candidate_org_id=self._inp.committee_org_id, candidate_role="secretary",
@@ -215,7 +213,7 @@ class Panel:
                      "details": details, "min_size": self._inp.rules.min_size},
         )
         self._vacancies[spec.id] = leaving
-        return spec, VACANCY
+        return spec
 
     def _event(self, action: str, actor: uuid.UUID | None, **data: object) -> EventSpec:
         return EventSpec(action=action, actor_id=actor,

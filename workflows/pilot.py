@@ -18,9 +18,7 @@ with workflow.unsafe.imports_passed_through():
         EnrolledSite, MissedRecord, PilotActivities, PlanRecord, ReportRecord, SiteEnrolment,
     )
 
-SUBMIT = frozenset({"submit"})
 REPORT_KINDS = ("pilot_plan", "pilot_progress_report", "pilot_final_report")
-ACKNOWLEDGE = frozenset({"acknowledge"})
 # A site started on today's code tells the project's workflow once its plan task is open, so that the
 # enrolment answers only when every site's first task is in its pilot leads' inboxes.
 SITE_OPEN_SIGNAL = "pilot-site-open-signal"
@@ -189,7 +187,7 @@ class PilotSiteWorkflow(HumanSteps):
         task = TaskSpec(id=workflow.uuid4(), kind=kind, project_id=self._project_id, due_at=due,
                         candidate_org_id=self._site.org_id, candidate_role="pilot_lead",
                         context={**self._about(), **context})
-        await self.write(open_tasks=[(task, SUBMIT)])
+        await self.write(open_tasks=[task])
         if not self._told_project:
             self._told_project = True
             await self._tell_project()
@@ -213,9 +211,9 @@ class PilotSiteWorkflow(HumanSteps):
         if flag:
             self._flagged = True
             events.append(EventSpec(action="pilot.site_flagged", data=data))
-            opening.append((self._flag_task(data), ACKNOWLEDGE))
+            opening.append(self._flag_task(data))
         await self.write(expire=[task.id], open_tasks=opening, events=events)
-        for flag_task, _ in opening:
+        for flag_task in opening:
             self._flag_tasks.append(flag_task.id)
             self._watchers.append(asyncio.create_task(self._acknowledgement(flag_task.id)))
 

@@ -1,7 +1,6 @@
 """The decision a committee member gives on a ballot task."""
 
-from typing import Literal
-
+from contracts.choices import choice
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 
@@ -10,7 +9,7 @@ class CastVote(DecisionForm):
     """Vote on the ballot: approve, disapprove or abstain (each a vote cast), or recuse yourself,
     which leaves you out of the eligible members."""
 
-    decision: Literal["approve", "disapprove", "abstain", "recuse"]
+    decision: choice("ballot_vote")
 
 
 BALLOT_FORMS = [

@@ -1,11 +1,11 @@
 """The decisions on publishing a standard and on its periodic review."""
 
 from datetime import date
-from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.catalogue.numbering import check_external_number
 from services.catalogue.service import today
 from services.errors import Invalid, rule
@@ -19,7 +19,7 @@ class ApprovePublication(DecisionForm):
     others get their number on approval. The effective date follows the publication date (today
     when not given)."""
 
-    decision: Literal["approve", "return"]
+    decision: choice("approve_publication")
     publication_date: date | None = None
     external_number: str | None = Field(default=None, min_length=1, max_length=64)
     reasons: str = Field(default="", max_length=20_000)
@@ -55,7 +55,7 @@ class PeriodicReview(DecisionForm):
     """Review the published standard: confirm it as it is, revise it (a revision project opens for its
     proposer), or withdraw it. Revising and withdrawing need reasons."""
 
-    decision: Literal["confirm", "revise", "withdraw"]
+    decision: choice("periodic_review")
     reasons: str = Field(default="", max_length=20_000)
 
     @model_validator(mode="after")

@@ -1,10 +1,10 @@
 """The consultation stage's task: the working group confirms every comment has its disposition."""
 
 import uuid
-from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.consultations.service import count_comments
 from services.errors import Conflict
 from services.identity.permissions import Permission
@@ -15,7 +15,7 @@ from services.tasks.models import Task
 class DisposeComments(DecisionForm):
     """Finish the consultation once every comment has its disposition (PUT /api/v1/comments/{id}/disposition)."""
 
-    decision: Literal["done"]
+    decision: choice("dispose_comments")
 
 
 async def _every_comment_has_a_disposition(session: AsyncSession, task: Task, form: DisposeComments) -> None:

@@ -1,11 +1,12 @@
 """Decisions on coordination tasks: answer or forward a request; acknowledge an answer."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, PlainSerializer, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.coordination.service import check_receiver
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
@@ -19,7 +20,7 @@ OrgId = Annotated[uuid.UUID, PlainSerializer(str, return_type=str)]
 class AnswerCoordination(DecisionForm):
     """Answer the request, or forward it to the organisation that can (its coordinators get it)."""
 
-    decision: Literal["answer", "forward"]
+    decision: choice("answer_coordination")
     answer: str = Field(default="", max_length=20_000)
     to_org_id: OrgId | None = None
     note: str = Field(default="", max_length=20_000)
@@ -38,7 +39,7 @@ class AnswerCoordination(DecisionForm):
 class AcknowledgeAnswer(DecisionForm):
     """Mark the answer to your request as read."""
 
-    decision: Literal["acknowledge"]
+    decision: choice("coordination_answered")
 
 
 async def _forward_target_can_answer(session: AsyncSession, task: Task, form: AnswerCoordination) -> None:

@@ -1,11 +1,11 @@
 """The drafting stage's task: a proposer of the lead organisation submits the consultation draft."""
 
 import uuid
-from typing import Literal
 
 from pydantic import field_serializer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.drafts.service import check_consultation_draft
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
@@ -15,7 +15,7 @@ from services.tasks.models import Task
 class SubmitConsultationDraft(DecisionForm):
     """Put one of the project's drafts labelled 征求意见稿 (consultation) out for public consultation."""
 
-    decision: Literal["submit"]
+    decision: choice("submit_consultation_draft")
     draft_id: uuid.UUID
 
     @field_serializer("draft_id")

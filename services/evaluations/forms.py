@@ -1,9 +1,8 @@
 """The decision on how a published standard works in practice."""
 
-from typing import Literal
-
 from pydantic import Field, model_validator
 
+from contracts.choices import choice
 from services.evaluations.schemas import Scores
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
@@ -16,7 +15,7 @@ class EvaluateImplementation(DecisionForm):
     whether to nominate it for the "Shanghai Standard" (上海标准) label."""
 
     scores: Scores
-    decision: Literal["effective", "needs_revision", "withdraw"]
+    decision: choice("evaluate_implementation")
     nominate_shanghai_standard: bool = False
     summary: str = Field(min_length=1, max_length=20_000)
 

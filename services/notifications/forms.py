@@ -1,9 +1,8 @@
 """The task a missed deadline opens for the people the step escalates to."""
 
-from typing import Literal
-
 from pydantic import Field
 
+from contracts.choices import choice
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 
@@ -11,7 +10,7 @@ from services.tasks.forms import DecisionForm, TaskForm
 class AcknowledgeOverdue(DecisionForm):
     """Acknowledge that a step passed its deadline, with a note on what is being done about it."""
 
-    decision: Literal["acknowledge"]
+    decision: choice("overdue_task")
     note: str = Field(default="", max_length=20_000)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, model_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.drafts.models import LABEL_ZH, DraftLabel, DraftVersion
 from services.errors import Invalid, rule
 from services.identity.permissions import Permission
@@ -23,7 +24,7 @@ Id = Annotated[uuid.UUID, PlainSerializer(str, return_type=str)]
 class FormPanel(DecisionForm):
     """Name the experts of the panel: holders of the expert role from none of the drafting organisations."""
 
-    decision: Literal["form"]
+    decision: choice("form_panel")
     expert_ids: list[Id] = Field(min_length=1, max_length=100)
 
 
@@ -31,7 +32,7 @@ class PanelOpinion(DecisionForm):
     """Declare a conflict of interest (you leave the panel), or give your opinion with comments and
     declare that you have no conflict of interest."""
 
-    decision: Literal["declare_conflict", "pass", "pass_with_revisions", "fail"]
+    decision: choice("panel_opinion")
     comments: str = _TEXT
     conflicts: Literal["none"] | None = None
     details: str = _TEXT
@@ -56,7 +57,7 @@ class PanelOpinion(DecisionForm):
 class ReplaceExpert(DecisionForm):
     """An expert left the panel: seat another expert in their place, or carry on without one."""
 
-    decision: Literal["replace", "proceed_without"]
+    decision: choice("replace_expert")
     expert_id: Id | None = None
 
     @model_validator(mode="after")
@@ -71,14 +72,14 @@ class ReplaceExpert(DecisionForm):
 class SubmitRevisedDraft(DecisionForm):
     """Submit the draft for approval (报批稿), revised as the panel asked: upload it first, labelled approval."""
 
-    decision: Literal["submit"]
+    decision: choice("submit_revised_draft")
     draft_id: Id
 
 
 class CheckRevision(DecisionForm):
     """Check the revised draft against the panel's opinions: accept it, or ask for another revision."""
 
-    decision: Literal["accept", "revise"]
+    decision: choice("check_revision")
     reasons: str = _TEXT
 
     @model_validator(mode="after")

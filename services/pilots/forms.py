@@ -3,11 +3,12 @@ acknowledge a flagged site."""
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, PlainSerializer, field_validator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.identity.permissions import Permission
 from services.pilots.service import check_hosts
 from services.tasks.forms import DecisionForm, TaskForm
@@ -25,7 +26,7 @@ _TEXT = Field(min_length=1, max_length=20_000)
 class EnrolPilotSites(DecisionForm):
     """Enrol the districts and enterprises that will pilot the standard."""
 
-    decision: Literal["enrol"]
+    decision: choice("enrol_pilot_sites")
     site_org_ids: list[OrgId] = Field(min_length=1, max_length=50)
 
     @field_validator("site_org_ids")
@@ -39,7 +40,7 @@ class EnrolPilotSites(DecisionForm):
 class SubmitPilotPlan(DecisionForm):
     """The site's pilot plan and the day it starts."""
 
-    decision: Literal["submit"]
+    decision: choice("pilot_plan")
     plan: str = _TEXT
     start_date: IsoDate
 
@@ -47,7 +48,7 @@ class SubmitPilotPlan(DecisionForm):
 class SubmitProgressReport(DecisionForm):
     """How the pilot went this period, with any metrics measured."""
 
-    decision: Literal["submit"]
+    decision: choice("pilot_progress_report")
     progress: str = _TEXT
     metrics: dict[MetricName, MetricValue] = Field(default_factory=dict, max_length=50)
 
@@ -55,7 +56,7 @@ class SubmitProgressReport(DecisionForm):
 class SubmitFinalReport(DecisionForm):
     """The pilot's outcome and the metrics the evaluation will read (at least one)."""
 
-    decision: Literal["submit"]
+    decision: choice("pilot_final_report")
     summary: str = _TEXT
     metrics: dict[MetricName, MetricValue] = Field(min_length=1, max_length=50)
 
@@ -63,7 +64,7 @@ class SubmitFinalReport(DecisionForm):
 class AcknowledgePilotFlag(DecisionForm):
     """Note that a pilot site has missed its reports, and what will be done about it."""
 
-    decision: Literal["acknowledge"]
+    decision: choice("pilot_site_flagged")
     note: str = Field(default="", max_length=20_000)
 
 

@@ -1,7 +1,6 @@
 """The decision an organisation's admin takes on being named co-drafter of a project."""
 
-from typing import Literal
-
+from contracts.choices import choice
 from services.identity.permissions import Permission
 from services.tasks.forms import DecisionForm, TaskForm
 
@@ -10,7 +9,7 @@ class CoDrafterConsent(DecisionForm):
     """Accept for your organisation to co-draft the project (its members then read the project, its
     proposers are told the outcomes, its experts may not sit on the project's panel), or decline."""
 
-    decision: Literal["accept", "decline"]
+    decision: choice("co_drafter_consent")
 
 
 CONSENT_FORMS = [

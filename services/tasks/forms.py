@@ -1,12 +1,12 @@
 """The decision each kind of task expects. A request body is checked against its kind's form."""
 
 from collections.abc import Awaitable, Callable
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.choices import choice
 from services.identity.permissions import Permission
 from services.inputs import ClientInput
 from services.tasks.models import Task
@@ -24,7 +24,7 @@ class DecisionForm(ClientInput):
 class ScreenProposal(DecisionForm):
     """Screen a submitted proposal: accept it for the committee's ballot, return it for revision, or reject it."""
 
-    decision: Literal["accept", "return", "reject"]
+    decision: choice("screen_proposal")
     reasons: str = Field(default="", max_length=20_000)
 
     @model_validator(mode="after")
@@ -37,14 +37,14 @@ class ScreenProposal(DecisionForm):
 class ReviseProposal(DecisionForm):
     """Revise the returned proposal and resubmit it, or withdraw it."""
 
-    decision: Literal["resubmit", "withdraw"]
+    decision: choice("revise_proposal")
 
 
 class ResolveFailure(DecisionForm):
     """A step of the workflow failed in a way no retry fixes (the error is in the task's context):
     try it again once the data is put right, or abandon it and withdraw the project."""
 
-    decision: Literal["retry", "abandon"]
+    decision: choice("resolve_failure")
     reasons: str = Field(default="", max_length=20_000)
 
     @model_validator(mode="after")

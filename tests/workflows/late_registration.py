@@ -32,7 +32,7 @@ class OpensOnSignal(HumanSteps):
             await self.finish()
             return ""
         task = TaskSpec(id=inp.task_id, kind="overdue_task", project_id=inp.project_id, assignee_id=inp.assignee_id)
-        await self.write(open_tasks=[(task, frozenset({"acknowledge"}))])
+        await self.write(open_tasks=[task])
         decided = await self.decision_on(task.id)
         await self.write(decided=decided)
         await self.finish()

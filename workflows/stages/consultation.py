@@ -10,7 +10,6 @@ from workflows.stages.drafting import Submission
 with workflow.unsafe.imports_passed_through():
     from workflows.consultation_activities import ConsultationActivities, ConsultationMoment, ConsultationOpening
 
-DONE = frozenset({"done"})
 
 
 async def run(wf: ProjectSteps, submission: Submission) -> None:
@@ -25,7 +24,7 @@ async def run(wf: ProjectSteps, submission: Submission) -> None:
         candidate_role="proposer", context={"consultation_id": str(opening.consultation_id)},
     )
     await wf.write(
-        changes=ProjectChanges(step="disposition"), open_tasks=[(task, DONE)],
+        changes=ProjectChanges(step="disposition"), open_tasks=[task],
         events=[EventSpec(action="consultation.closed", data={"comments": comments})],
     )
     decided = await wf.decision_on(task.id)

@@ -12,9 +12,6 @@ from workflows.human import ProjectSteps
 from workflows.models import EventSpec, Opening, ProjectChanges, TaskDecision, TaskSpec
 from workflows.panel import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
 
-FORM = frozenset({"form"})
-SUBMIT = frozenset({"submit"})
-CHECK = frozenset({"accept", "revise"})
 PANEL_IN_PROJECT = "panel-in-project"
 
 
@@ -57,7 +54,7 @@ async def _form_panel(wf: ProjectSteps) -> TaskDecision:
     )
     await wf.write(
         changes=ProjectChanges(stage="expert_demonstration", step="panel_formation", status="active"),
-        open_tasks=[(forming, FORM)], events=[EventSpec(action="demonstration.started")],
+        open_tasks=[forming], events=[EventSpec(action="demonstration.started")],
     )
     return await wf.decision_on(forming.id)
 
@@ -80,11 +77,11 @@ async def _revise(wf: ProjectSteps, panel: PanelResult) -> TaskDecision:
         reasons = returned.decision["reasons"] if returned else ""
         submitting = _submit_task(wf, panel, reasons)
         await wf.write(decided=returned, changes=ProjectChanges(step="revised_draft"),
-                       open_tasks=[(submitting, SUBMIT)], events=[event])
+                       open_tasks=[submitting], events=[event])
         submitted = await wf.decision_on(submitting.id)
         checking = _check_task(wf, panel, submitted)
         await wf.write(
-            decided=submitted, changes=ProjectChanges(step="revision_check"), open_tasks=[(checking, CHECK)],
+            decided=submitted, changes=ProjectChanges(step="revision_check"), open_tasks=[checking],
             events=[EventSpec(action="demonstration.revised_draft_submitted", actor_id=submitted.actor_id,
                               data={"draft_id": str(submitted.decision["draft_id"])})],
         )

@@ -9,7 +9,6 @@ from temporalio import workflow
 from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision
 
-SUBMIT = frozenset({"submit"})
 # The submission is written with the consultation it opens (workflows/stages/consultation.py), so its
 # answer finds the consultation open. Before, it was written alone and the consultation opened after.
 OPENS_CONSULTATION = "submission-opens-consultation"
@@ -35,7 +34,7 @@ async def run(wf: ProjectSteps) -> Submission:
     )
     await wf.write(
         changes=ProjectChanges(stage="drafting", step="working_draft", status="active"),
-        open_tasks=[(task, SUBMIT)],
+        open_tasks=[task],
         events=[EventSpec(action="drafting.started")],
     )
     decided = await wf.decision_on(task.id)

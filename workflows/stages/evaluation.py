@@ -10,7 +10,6 @@ from workflows.publication_models import EvaluationRecord, RevisionOrder
 with workflow.unsafe.imports_passed_through():
     from workflows.publication_activities import PublicationActivities
 
-EVALUATE = frozenset({"effective", "needs_revision", "withdraw"})
 
 
 async def run(wf: ProjectSteps, context: dict | None = None) -> str:
@@ -22,7 +21,7 @@ async def run(wf: ProjectSteps, context: dict | None = None) -> str:
     task = wf.new_task("evaluate_implementation", days=wf.input.policy.evaluation_days,
                        candidate_org_id=org_id, candidate_role="evaluator", context=dict(context or {}))
     await wf.write(changes=ProjectChanges(stage="evaluation", step="evaluating"),
-                   open_tasks=[(task, EVALUATE)], events=[EventSpec(action="evaluation.requested")])
+                   open_tasks=[task], events=[EventSpec(action="evaluation.requested")])
     decided = await wf.decision_on(task.id)
     form = decided.decision
     await workflow.execute_activity_method(

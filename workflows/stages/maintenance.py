@@ -10,7 +10,6 @@ from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision
 from workflows.stages.evaluation import open_revision
 
-REVIEW = frozenset({"confirm", "revise", "withdraw"})
 
 
 async def run(wf: ProjectSteps, since: datetime | None = None) -> str:
@@ -39,6 +38,6 @@ async def _review(wf: ProjectSteps, due: datetime) -> TaskDecision:
     task = wf.new_task("periodic_review", days=inp.policy.evaluation_days, committee_id=inp.committee_id,
                        candidate_org_id=inp.committee_org_id, candidate_role="secretary",
                        context={"due": due.isoformat()})
-    await wf.write(changes=ProjectChanges(step="review"), open_tasks=[(task, REVIEW)],
+    await wf.write(changes=ProjectChanges(step="review"), open_tasks=[task],
                    events=[EventSpec(action="review.opened")])
     return await wf.decision_on(task.id)

@@ -10,7 +10,6 @@ from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision
 from workflows.pilot import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
 
-ENROL = frozenset({"enrol"})
 
 
 async def run(wf: ProjectSteps) -> dict:
@@ -40,7 +39,7 @@ async def _enrol(wf: ProjectSteps) -> TaskDecision:
         "enrol_pilot_sites", days=inp.policy.report_interval_days, committee_id=inp.committee_id,
         candidate_org_id=inp.committee_org_id, candidate_role="secretary",
     )
-    await wf.write(changes=ProjectChanges(stage="pilot", step="enrolment"), open_tasks=[(task, ENROL)],
+    await wf.write(changes=ProjectChanges(stage="pilot", step="enrolment"), open_tasks=[task],
                    events=[EventSpec(action="pilot.started")])
     decided = await wf.decision_on(task.id)
     await wf.write(decided=decided, changes=ProjectChanges(step="pilots_running"), events=[EventSpec(

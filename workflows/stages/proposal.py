@@ -6,8 +6,6 @@ from workflows.human import ProjectSteps
 from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
 from workflows.refusals import Refused
 
-SCREEN = frozenset({"accept", "return", "reject"})
-REVISE = frozenset({"resubmit", "withdraw"})
 
 
 async def screen(wf: ProjectSteps) -> str:
@@ -16,7 +14,7 @@ async def screen(wf: ProjectSteps) -> str:
     await wf.write(
         changes=ProjectChanges(stage="committee_review", step="screening", status="active",
                                submitted_at=workflow.now(), workflow_id=workflow.info().workflow_id),
-        open_tasks=[(screening, SCREEN)],
+        open_tasks=[screening],
         events=[EventSpec(action="project.submitted", actor_id=wf.input.proposer_id)],
     )
     while True:
@@ -70,7 +68,7 @@ async def _return_and_wait(wf: ProjectSteps, decided: TaskDecision) -> TaskSpec 
     await wf.write(
         decided=decided,
         changes=ProjectChanges(stage="proposal", step="revision", status="returned", return_count=wf.returns),
-        open_tasks=[(revision, REVISE)],
+        open_tasks=[revision],
         events=[EventSpec(action="proposal.returned", actor_id=decided.actor_id,
                           data={"reasons": reasons, "returns": wf.returns})],
     )
@@ -83,7 +81,7 @@ async def _return_and_wait(wf: ProjectSteps, decided: TaskDecision) -> TaskSpec 
         decided=revised,
         changes=ProjectChanges(stage="committee_review", step="screening", status="active",
                                submitted_at=workflow.now()),
-        open_tasks=[(screening, SCREEN)],
+        open_tasks=[screening],
         events=[EventSpec(action="project.resubmitted", actor_id=revised.actor_id)],
     )
     return screening

@@ -14,7 +14,6 @@ from workflows.publication_models import NumberOutcome, PublicationOrder, Publis
 with workflow.unsafe.imports_passed_through():
     from workflows.publication_activities import PublicationActivities
 
-APPROVE = frozenset({"approve", "return"})
 # Publication dates are Shanghai calendar dates.
 CHINA = timezone(timedelta(hours=8))
 
@@ -28,7 +27,7 @@ async def run(wf: ProjectSteps) -> str:
     approval = _approval_task(wf, publisher)
     await wf.write(
         changes=ProjectChanges(stage="publication", step="approval"),
-        open_tasks=[(approval, APPROVE)],
+        open_tasks=[approval],
         events=[EventSpec(action="publication.requested", data={"publisher": publisher.code})],
     )
     while True:
@@ -97,7 +96,7 @@ async def _publish(wf: ProjectSteps, decided: TaskDecision, number: str, day: da
 async def _refuse_number(wf: ProjectSteps, decided: TaskDecision, publisher: PublisherRef, why: str) -> TaskSpec:
     """The outside number was taken meanwhile: the approval is asked for again, saying why."""
     approval = _approval_task(wf, publisher, refused=why)
-    await wf.write(decided=decided, open_tasks=[(approval, APPROVE)],
+    await wf.write(decided=decided, open_tasks=[approval],
                    events=[EventSpec(action="publication.number_refused", actor_id=decided.actor_id,
                                      data={"reason": why})])
     return approval
