@@ -38,6 +38,7 @@ def to_service_step(spec: StepSpec) -> steps.Step:
         cancel_task_ids=list(spec.cancel_task_ids),
         expire_task_ids=list(spec.expire_task_ids),
         events=[steps.Event(action=e.action, data=e.data, actor_id=_uuid(e.actor_id)) for e in spec.events],
+        notify_assigned=spec.notify_assigned,
     )
 
 

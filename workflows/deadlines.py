@@ -1,15 +1,17 @@
-"""Every task's deadline, held by durable timers: an `assigned` notice when it opens, reminders
-before it, and at it the rule for a missed deadline — by default an escalation to the step's
-secretaries, who get an `overdue_task` to acknowledge.
+"""Every task's deadline, held by a durable timer: reminders before it, and at it the rule for a
+missed deadline — by default an escalation to the step's secretaries, who get an `overdue_task` to
+acknowledge. (The `assigned` notice is written by the step that opens the task.)
 
-Each task is watched by its own asyncio task inside the workflow (deterministic: it runs on the
-workflow's event loop). A watcher sleeps until the task closes or its next moment comes, whichever
-is first, so a finishing workflow never waits on it and a closed task leaves no timer behind.
+One clock per workflow (`Deadlines`) keeps the moments of every task it opened and a timer for the
+earliest, running on the workflow's event loop (deterministic). A timer is never cancelled: when it
+fires, the moments that have come act on the tasks still open, and the next timer is set for the
+earliest moment left. A finishing workflow waits for none of them.
 """
 
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -43,21 +45,91 @@ MAIL_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coeffici
                          maximum_interval=timedelta(minutes=2), maximum_attempts=8)
 
 
+# Runs from before this change watched each task with timers of its own (started, then cancelled when
+# the task closed) and wrote each task's `assigned` notice with a local activity of its own. Now the
+# step that opens a task writes its notice, and one clock per workflow keeps a single timer, for the
+# earliest moment any open task has coming, never cancelled: a task closing early leaves nothing to undo.
+DEADLINES_IN_STEPS = "deadlines-in-steps"
+
+
+@dataclass(frozen=True)
+class Moment:
+    at: datetime
+    order: int  # the order moments were set in, for moments at the same instant
+    spec: TaskSpec
+    days_left: int | None  # a reminder's; None at the deadline itself
+
+
 class Deadlines:
-    """What a workflow's deadline watchers follow: the reminder offsets (from the project's policy)
-    and, per task kind, the workflow's own rule for a missed deadline (a ballot closes on its own
-    timer, a panel replaces an expert) in place of the escalation."""
+    """What a workflow's deadlines follow: the reminder offsets (from the project's policy) and, per
+    task kind, the workflow's own rule for a missed deadline (a ballot closes on its own timer, a
+    panel replaces an expert) in place of the escalation."""
 
     def __init__(self) -> None:
         self.offsets_days: list[int] = [3, 1]
         self.on_overdue: dict[str, OverdueRule] = {}
+        self.in_steps: bool | None = None  # whether this run keeps the clock (decided by its first step)
+        self._moments: list[Moment] = []
+        self._armed: list[datetime] = []  # the moments a timer is running for
+        self._set = 0
+
+    def decide(self) -> bool:
+        """Whether steps write the `assigned` notices and the clock keeps the deadlines, for this run."""
+        if self.in_steps is None:
+            self.in_steps = workflow.patched(DEADLINES_IN_STEPS)
+        return self.in_steps
 
     def watch(self, wf: "HumanSteps", spec: TaskSpec) -> None:
         """Called for each task the workflow has just opened."""
-        asyncio.create_task(_watch(wf, spec, list(self.offsets_days), self.on_overdue.get(spec.kind)))
+        if not self.decide():
+            asyncio.create_task(_watch(wf, spec, list(self.offsets_days), self.on_overdue.get(spec.kind)))
+            return
+        if spec.due_at is None:
+            return
+        for days in sorted({d for d in self.offsets_days if d > 0}, reverse=True):
+            remind_at = spec.due_at - wf.day * days
+            if remind_at > workflow.now():  # else opened too close to its deadline for this reminder
+                self._add(remind_at, spec, days)
+        self._add(spec.due_at, spec, None)
+        self._arm(wf)
+
+    def _add(self, at: datetime, spec: TaskSpec, days_left: int | None) -> None:
+        self._set += 1
+        self._moments.append(Moment(at, self._set, spec, days_left))
+
+    def _arm(self, wf: "HumanSteps") -> None:
+        """A timer for the earliest moment of a task still open, unless one runs for that moment or an
+        earlier one already."""
+        coming = [m.at for m in self._moments if wf.holds(m.spec.id)]
+        if not coming:
+            return
+        first = min(coming)
+        if self._armed and min(self._armed) <= first:
+            return
+        self._armed.append(first)
+        asyncio.create_task(self._tick(wf, first))
+
+    async def _tick(self, wf: "HumanSteps", at: datetime) -> None:
+        wait = at - workflow.now()
+        if wait > timedelta(0):
+            await workflow.sleep(wait)
+        self._armed.remove(at)
+        now = workflow.now()
+        due = sorted((m for m in self._moments if m.at <= now), key=lambda m: (m.at, m.order))
+        self._moments = [m for m in self._moments if m.at > now]
+        for moment in due:
+            if not wf.is_open(moment.spec.id):
+                continue
+            if moment.days_left is not None:
+                asyncio.create_task(notify(moment.spec, "reminder", days_left=moment.days_left))
+            else:
+                rule = self.on_overdue.get(moment.spec.kind)
+                asyncio.create_task(rule(moment.spec) if rule else escalate(wf, moment.spec))
+        self._arm(wf)
 
 
 async def _watch(wf: "HumanSteps", spec: TaskSpec, offsets_days: list[int], on_overdue: OverdueRule | None) -> None:
+    """How runs from before the clock watched a task: its own notice, its own timers."""
     if spec.kind != OVERDUE_KIND:  # its escalation notice has told the same people already
         await notify(spec, "assigned")
     if spec.due_at is None:

@@ -107,6 +107,7 @@ class HumanSteps:
             id=str(workflow.uuid4()), workflow_id=workflow.info().workflow_id, project_id=self._project_id,
             completion=completion, changes=changes, open_tasks=list(open_tasks),
             cancel_task_ids=list(cancel), expire_task_ids=list(expire), events=list(events),
+            notify_assigned=self.deadlines.decide(),
         )
         # The tasks take decisions from the moment their rows can be seen, which is as soon as the
         # activity commits: a person quick enough to complete one before the activity's result reaches

@@ -111,6 +111,9 @@ class StepSpec(BaseModel):
     cancel_task_ids: list[uuid.UUID] = Field(default_factory=list)
     expire_task_ids: list[uuid.UUID] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
+    # The `assigned` notice of each task it opens (but an escalation's, whose notice says as much);
+    # steps written before they did left it to a local activity of its own.
+    notify_assigned: bool = False
 
 
 class StepWritten(BaseModel):

@@ -9,10 +9,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.audit import service as audit
 from services.db import utcnow
 from services.notifications.messages import NoticeSite
+from services.notifications.models import NotificationKind
 from services.notifications.outcomes import notify_outcomes
+from services.notifications.service import TaskNotice, notify_task
 from services.projects.models import StandardProject
 from services.tasks.feed import announce_step
 from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
+
+
+ESCALATION_KIND = "overdue_task"
 
 
 @dataclass
@@ -55,6 +60,7 @@ class Step:
     cancel_task_ids: list[uuid.UUID] = field(default_factory=list)
     expire_task_ids: list[uuid.UUID] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    notify_assigned: bool = False  # write each opened task's `assigned` notice (an escalation's aside)
 
 
 @dataclass
@@ -85,9 +91,21 @@ async def apply_step(session: AsyncSession, step: Step, site: NoticeSite | None 
             actor_id=event.actor_id, actor_label="user" if event.actor_id else "workflow",
             project_id=step.project_id, data=event.data,
         )
-    notices = await notify_outcomes(session, step.id, step.project_id, step.events, site or NoticeSite())
+    notices = await _assigned(session, step, site) if step.notify_assigned else []
+    notices += await notify_outcomes(session, step.id, step.project_id, step.events, site or NoticeSite())
     await session.flush()
     return Written(notice_ids=notices)
+
+
+async def _assigned(session: AsyncSession, step: Step, site: NoticeSite | None) -> list[uuid.UUID]:
+    """Each opened task's `assigned` notice, to whoever it is for; an escalation's own notice has told the
+    same people already."""
+    written = []
+    for spec in step.open_tasks:
+        if spec.kind != ESCALATION_KIND:
+            notice = TaskNotice(task_id=spec.id, kind=NotificationKind.assigned, key=f"{spec.id}:assigned")
+            written += await notify_task(session, notice, site)
+    return written
 
 
 async def _complete(session: AsyncSession, completion: Completion) -> None:
