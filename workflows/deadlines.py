@@ -123,8 +123,8 @@ class Deadlines:
             if moment.days_left is not None:
                 asyncio.create_task(notify(moment.spec, "reminder", days_left=moment.days_left))
             else:
-                rule = self.on_overdue.get(moment.spec.kind)
-                asyncio.create_task(rule(moment.spec) if rule else escalate(wf, moment.spec))
+                missed = self.on_overdue.get(moment.spec.kind)
+                asyncio.create_task(missed(moment.spec) if missed else escalate(wf, moment.spec))
         self._arm(wf)
 
 
