@@ -481,9 +481,9 @@ async def standard(j: WatchingJourney | PersonJourney, clock: Clock, until: str)
     await step(j.approve("ma.rui"))
     if until == "publication":
         return j.project_id, j.decisions, 0
-    await step(j.enrol("wang.fang", SITES))
-    for lead in LEADS:
-        await step(j.plan(lead))
+    # The plan tasks are open when the enrolment answers, and each is due one reporting interval later
+    # (10 s here): the leads plan in the same step, as they would on seeing their task.
+    await step(enrol_and_plan(j))
     missed = await file_reports(j, clock)
     if until == "pilot":
         return j.project_id, j.decisions, missed
@@ -491,6 +491,12 @@ async def standard(j: WatchingJourney | PersonJourney, clock: Clock, until: str)
     if until == "review":
         await step(j.complete("wang.fang", "periodic_review", {"decision": "confirm", "reasons": ""}))
     return j.project_id, j.decisions, missed
+
+
+async def enrol_and_plan(j: WatchingJourney | PersonJourney) -> None:
+    await j.enrol("wang.fang", SITES)
+    for lead in LEADS:
+        await j.plan(lead)
 
 
 async def open_consultation(j: WatchingJourney | PersonJourney) -> None:
