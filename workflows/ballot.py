@@ -70,8 +70,6 @@ class Ballot:
 
     def check(self, decision: TaskDecision) -> None:
         """A member's vote counts while the ballot is open."""
-        if decision.task_id not in self._task_ids and self._local:
-            return
         if self._closed or (self._closes_at is not None and workflow.now() >= self._closes_at):
             raise Refused("error.ballot.closed")
 
@@ -183,9 +181,7 @@ class BallotWorkflow(HumanSteps):
 
     @workflow.run
     async def run(self, inp: BallotInput) -> BallotResult:
-        self._project_id = inp.project_id
-        self.day = timedelta(seconds=inp.day_seconds)
-        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+        self.keep_time(inp.project_id, inp.day_seconds, inp.reminder_offsets_days)
         self._ballot = Ballot(self, inp, local=False)
         result = await self._ballot.run()
         await self.finish()

@@ -65,6 +65,12 @@ class HumanSteps:
         self.deadlines = Deadlines()  # reminders and escalation of every task this workflow opens
         self.mailing: list[asyncio.Task] = []  # outcome notices being mailed (deadlines.mail_outcomes)
 
+    def keep_time(self, project_id: uuid.UUID, day_seconds: int, reminder_offsets_days: list[int]) -> None:
+        """The project this workflow's tasks belong to, and its policy's day and reminders."""
+        self._project_id = project_id
+        self.day = timedelta(seconds=day_seconds)
+        self.deadlines.offsets_days = list(reminder_offsets_days)
+
     def snapshot(self) -> ProjectSnapshot:
         return ProjectSnapshot(
             stage=self._stage,
@@ -293,9 +299,7 @@ class ProjectSteps(HumanSteps):
 
     def start(self, inp: ProjectInput) -> None:
         self.input = inp
-        self._project_id = inp.project_id
-        self.day = timedelta(seconds=inp.policy.day_seconds)
-        self.deadlines.offsets_days = list(inp.policy.reminder_offsets_days)
+        self.keep_time(inp.project_id, inp.policy.day_seconds, inp.policy.reminder_offsets_days)
 
     @workflow.signal(name="pilot_site_open")
     def pilot_site_open(self, org_id: str) -> None:

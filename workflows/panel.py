@@ -3,7 +3,6 @@
 stays to finish them."""
 
 import uuid
-from datetime import timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
@@ -240,9 +239,7 @@ class PanelWorkflow(HumanSteps):
 
     @workflow.run
     async def run(self, inp: PanelInput) -> PanelResult:
-        self._project_id = inp.project_id
-        self.day = timedelta(seconds=inp.day_seconds)
-        self.deadlines.offsets_days = list(inp.reminder_offsets_days)
+        self.keep_time(inp.project_id, inp.day_seconds, inp.reminder_offsets_days)
         self._panel = Panel(self, inp, local=False)
         result = await self._panel.run()
         await self.finish()

@@ -9,15 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.audit import service as audit
 from services.db import utcnow
 from services.notifications.messages import NoticeSite
+from services.notifications.escalations import OVERDUE_KIND
 from services.notifications.models import NotificationKind
 from services.notifications.outcomes import notify_outcomes
 from services.notifications.service import TaskNotice, notify_task
 from services.projects.models import StandardProject
 from services.tasks.feed import announce_step
 from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
-
-
-ESCALATION_KIND = "overdue_task"
 
 
 @dataclass
@@ -102,7 +100,7 @@ async def _assigned(session: AsyncSession, step: Step, site: NoticeSite | None) 
     same people already."""
     written = []
     for spec in step.open_tasks:
-        if spec.kind != ESCALATION_KIND:
+        if spec.kind != OVERDUE_KIND:
             notice = TaskNotice(task_id=spec.id, kind=NotificationKind.assigned, key=f"{spec.id}:assigned")
             written += await notify_task(session, notice, site)
     return written
