@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
+from contracts.policy import ProjectPolicy
 from services.committees.service import get_committee
 from services.crypto import seals
 from services.crypto.keyring import KeyRing
@@ -28,7 +29,7 @@ from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
 from standardflow.config import Settings
 from workflows import client as temporal
-from workflows.models import DecisionSeal, PolicySnapshot, ProjectInput, TaskDecision
+from workflows.models import DecisionSeal, ProjectInput, TaskDecision
 
 
 async def submit_project(
@@ -60,10 +61,10 @@ async def _project_input(session: AsyncSession, project: StandardProject, settin
     )
 
 
-def policy_snapshot(standard_type: StandardType, settings: Settings) -> PolicySnapshot:
+def policy_snapshot(standard_type: StandardType, settings: Settings) -> ProjectPolicy:
     """The type's policy as this deployment runs it: its overrides and the length of a policy day."""
     policy = policy_for(standard_type, settings.policy_overrides)
-    return PolicySnapshot.model_validate({**policy.model_dump(), "day_seconds": settings.policy_day_seconds})
+    return policy.model_copy(update={"day_seconds": settings.policy_day_seconds})
 
 
 async def complete_task(

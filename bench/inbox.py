@@ -33,6 +33,7 @@ from temporalio.testing import WorkflowEnvironment
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import Parts, create_app  # noqa: E402
+from contracts.steps import StepSpec, TaskSpec  # noqa: E402
 from services.crypto.codec import data_converter  # noqa: E402
 from services.crypto.keyring import KeyRing  # noqa: E402
 from services.db import create_engine, session_factory, sync_url, transaction  # noqa: E402
@@ -146,9 +147,9 @@ async def _feed(engine, subscribers: int, samples: int) -> dict:
             person = i % min(len(principals), subscribers)
             task_id = uuid.uuid4()
             async with transaction(sessions) as session:
-                await steps.apply_step(session, steps.Step(
+                await steps.apply_step(session, StepSpec(
                     id=uuid.uuid4().hex, workflow_id="bench-feed", project_id=None,
-                    open_tasks=[steps.NewTask(id=task_id, kind="coordination_answered", project_id=None,
+                    open_tasks=[TaskSpec(id=task_id, kind="coordination_answered", project_id=None,
                                               assignee_id=principals[person].user_id)]))
             committed = time.perf_counter()
             while True:

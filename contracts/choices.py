@@ -4,6 +4,9 @@ other choice on a task they opened) both read."""
 
 from typing import Any, Literal
 
+VOTE_KIND = "ballot_vote"  # a committee member's vote in a ballot
+OPINION_KIND = "panel_opinion"  # an expert's opinion on a panel
+
 CHOICES: dict[str, tuple[str, ...]] = {
     # proposal and committee review
     "co_drafter_consent": ("accept", "decline"),

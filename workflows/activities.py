@@ -1,45 +1,18 @@
 """Activities: thin adapters from workflow steps to the same service functions the API calls."""
 
-import uuid
-
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from contracts.steps import StepSpec, StepWritten
 from services.db import transaction
 from services.errors import DomainError
 from services.notifications.mail import MailConfig
 from services.notifications.messages import NoticeSite
 from services.projects import steps
 from services.tasks.models import AppliedStep
-from workflows.models import StepSpec, StepWritten
-
-
-def _uuid(value: object) -> uuid.UUID | None:
-    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def to_service_step(spec: StepSpec) -> steps.Step:
-    changes = spec.changes.model_dump(exclude_none=True)
-    completion = None
-    if spec.completion:
-        c = spec.completion
-        completion = steps.Completion(task_id=c.task_id, decision=c.decision, actor_id=c.actor_id,
-                                      outcome=c.outcome)
-    return steps.Step(
-        id=spec.id,
-        workflow_id=spec.workflow_id,
-        project_id=spec.project_id,
-        completion=completion,
-        project_changes=changes,
-        open_tasks=[steps.NewTask(**t.model_dump()) for t in spec.open_tasks],
-        cancel_task_ids=list(spec.cancel_task_ids),
-        expire_task_ids=list(spec.expire_task_ids),
-        events=[steps.Event(action=e.action, data=e.data, actor_id=_uuid(e.actor_id)) for e in spec.events],
-        notify_assigned=spec.notify_assigned,
-    )
 
 
 class StepActivities:
@@ -57,16 +30,14 @@ class StepActivities:
         (workflows/failures.py)."""
         try:
             async with transaction(self._sessions) as session:
-                written = await steps.apply_step(session, to_service_step(spec), self._site)
+                written = await steps.apply_step(session, spec, self._site)
         except IntegrityError as exc:
             if await self._applied(spec.id):  # an earlier attempt, still running when this one began
                 return StepWritten(written=False)
             raise permanent(exc, str(exc.orig)) from exc
         except (DataError, DomainError) as exc:
             raise permanent(exc, str(getattr(exc, "orig", exc))) from exc
-        if written is None:
-            return StepWritten(written=False)
-        return StepWritten(written=True, notification_ids=written.notice_ids, mail=self._mail is not None)
+        return written.model_copy(update={"mail": written.written and self._mail is not None})
 
     async def _applied(self, step_id: str) -> bool:
         async with transaction(self._sessions) as session:

@@ -4,21 +4,23 @@ opened before that ran as a child workflow of their own (`BallotWorkflow`), whic
 
 import asyncio
 import uuid
-from collections import Counter
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
+from contracts.ballots import BallotClosing, BallotOpening
+from contracts.choices import VOTE_KIND
+from contracts.policy import BallotPolicy
+from contracts.steps import EventSpec, TaskSpec
+from contracts.tallies import tally_ballot
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import BallotRules, EventSpec, ProjectSnapshot, TaskDecision, TaskSpec
+from workflows.models import ProjectSnapshot, TaskDecision
 from workflows.refusals import Refused
-from workflows.rules import BallotTally, ballot_outcome
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.ballot_activities import BallotActivities, CloseBallot, OpenBallot, OpenedBallot
+    from workflows.ballot_activities import BallotActivities, OpenedBallot
 
-VOTE_KIND = "ballot_vote"
 # The count starts a moment after the vote tasks fall due: by then each unanswered task's deadline
 # watcher (workflows/deadlines.py) has fired and finished, so closing the tasks cancels no timer that
 # is firing at the same instant. Votes are refused from the deadline itself.
@@ -31,7 +33,7 @@ class BallotInput(BaseModel):
     committee_org_id: uuid.UUID
     purpose: str  # e.g. "new_work_item"
     draft_id: uuid.UUID | None = None  # the draft version the ballot is on, if any
-    rules: BallotRules = Field(default_factory=BallotRules)
+    rules: BallotPolicy = Field(default_factory=BallotPolicy)
     # From the project's policy: the length of a policy day, and when members are reminded.
     day_seconds: int = 86_400
     reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
@@ -54,7 +56,7 @@ class Ballot:
     Opens the ballot, gives each voting member a `ballot_vote` task due at the close, records each
     vote as it comes (the `complete_task` update), and closes when all have decided or when
     `rules.open_days` have passed. A vote not cast by then is not cast: its task expires. The tally
-    follows `rules` (workflows/rules.py); a recusal leaves the member out of the eligible count.
+    follows `rules` (contracts/tallies.py); a recusal leaves the member out of the eligible count.
 
     `local`: its writes run as local activities in the workflow's own task (inside a project);
     a ballot workflow of its own ran them as activities.
@@ -93,7 +95,7 @@ class Ballot:
 
     async def _open_ballot(self, closes_at: datetime) -> OpenedBallot:
         inp = self._inp
-        request = OpenBallot(
+        request = BallotOpening(
             ballot_id=workflow.uuid4(), workflow_id=workflow.info().workflow_id, project_id=inp.project_id,
             committee_id=inp.committee_id, purpose=inp.purpose, draft_id=inp.draft_id,
             opened_at=workflow.now(), closes_at=closes_at,
@@ -149,25 +151,11 @@ class Ballot:
         if unfinished:
             await self._wf.write(expire=unfinished)
 
-    def _tally(self) -> tuple[BallotTally, int]:
-        counts = Counter(self._votes.values())
-        recused = counts["recuse"]
-        tally = ballot_outcome(self._inp.rules, self._voters - recused, counts["approve"], counts["disapprove"],
-                               counts["abstain"])
-        return tally, recused
-
     async def _close_ballot(self, ballot_id: uuid.UUID) -> BallotResult:
-        tally, recused = self._tally()
-        request = CloseBallot(
-            ballot_id=ballot_id, closed_at=workflow.now(), eligible=tally.eligible, approve=tally.approve,
-            disapprove=tally.disapprove, abstain=tally.abstain, recused=recused,
-            participation=float(tally.participation), approval=float(tally.approval),
-            disapproval=float(tally.disapproval), passed=tally.passed, reason=tally.reason,
-        )
-        await self._do(BallotActivities.close_ballot, request)
-        return BallotResult(ballot_id=ballot_id, passed=tally.passed, eligible=tally.eligible,
-                            approve=tally.approve, disapprove=tally.disapprove, abstain=tally.abstain,
-                            recused=recused, reason=tally.reason)
+        tally = tally_ballot(self._inp.rules, self._voters, self._votes.values())
+        await self._do(BallotActivities.close_ballot,
+                       BallotClosing(**tally.model_dump(), ballot_id=ballot_id, closed_at=workflow.now()))
+        return BallotResult(ballot_id=ballot_id, **tally.model_dump(include=set(BallotResult.model_fields)))
 
 
 @workflow.defn

@@ -7,8 +7,9 @@ from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from contracts.steps import EventSpec, TaskSpec
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import EventSpec, ProjectSnapshot, TaskDecision, TaskSpec
+from workflows.models import ProjectSnapshot, TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef

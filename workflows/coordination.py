@@ -7,8 +7,9 @@ from datetime import datetime
 from pydantic import BaseModel
 from temporalio import workflow
 
+from contracts.steps import TaskSpec
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import ProjectSnapshot, TaskDecision, TaskSpec
+from workflows.models import ProjectSnapshot, TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.coordination_activities import CoordinationActivities, HistoryLine

@@ -19,8 +19,9 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from contracts.steps import EventSpec, StepWritten, TaskSpec
 from workflows.local import execute_write
-from workflows.models import EventSpec, StepWritten, TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.notify_activities import NotifyActivities, NotifyRequest

@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
+from contracts.steps import StepSpec
 from services.committees.models import Committee
 from services.db import transaction
 from services.identity.permissions import Role
 from services.projects.models import StandardProject
 from services.tasks.models import Task
-from workflows.models import StepSpec
 
 
 class FailureTarget(BaseModel):

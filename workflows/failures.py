@@ -14,9 +14,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from contracts.steps import EventSpec, ProjectChanges, StepSpec, TaskSpec
 from workflows.deadlines import mail_outcomes
 from workflows.local import execute_write
-from workflows.models import EventSpec, ProjectChanges, StepSpec, TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import StepActivities

@@ -12,11 +12,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeKey
 
 from contracts.choices import allowed
+from contracts.steps import Completion, EventSpec, ProjectChanges, StepSpec, TaskSpec
 from workflows import failures
 from workflows.deadlines import Deadlines
-from workflows.models import (
-    Completion, DecisionCheck, EventSpec, ProjectChanges, ProjectInput, ProjectSnapshot, StepSpec, TaskDecision, TaskSpec,
-)
+from workflows.models import DecisionCheck, ProjectInput, ProjectSnapshot, TaskDecision
 from workflows.refusals import Refused, refusal
 
 with workflow.unsafe.imports_passed_through():
@@ -60,7 +59,7 @@ class HumanSteps:
         self._status = ""
         self._project_id: uuid.UUID | None = None
         # How long a policy day lasts: a real day, except where a demonstration or benchmark
-        # compresses the calendar (PolicySnapshot.day_seconds).
+        # compresses the calendar (ProjectPolicy.day_seconds).
         self.day = timedelta(days=1)
         self.deadlines = Deadlines()  # reminders and escalation of every task this workflow opens
         self.mailing: list[asyncio.Task] = []  # outcome notices being mailed (deadlines.mail_outcomes)

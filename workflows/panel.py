@@ -7,17 +7,18 @@ import uuid
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
+from contracts.choices import OPINION_KIND
+from contracts.policy import PanelPolicy
+from contracts.steps import EventSpec, TaskSpec
+from contracts.tallies import PanelOutcome, tally_panel
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import EventSpec, Opening, PanelRules, TaskDecision, TaskSpec
+from workflows.models import Opening, TaskDecision
 from workflows.refusals import Refused
-from workflows.rules import panel_outcome
 
 with workflow.unsafe.imports_passed_through():
     from workflows.panel_activities import (
         Conclusion, Departure, OpinionRecord, PanelActivities, PanelFormation, Replacement,
     )
-
-OPINION_KIND = "panel_opinion"
 
 
 class PanelInput(BaseModel):
@@ -25,7 +26,7 @@ class PanelInput(BaseModel):
     committee_id: uuid.UUID
     committee_org_id: uuid.UUID
     expert_ids: list[uuid.UUID]
-    rules: PanelRules
+    rules: PanelPolicy
     formed_by: uuid.UUID | None = None  # the secretary who named the experts
     replacement_days: int = 14  # how long the secretary has to fill a seat
     # From the project's policy: the length of a policy day, and when experts are reminded.
@@ -33,14 +34,8 @@ class PanelInput(BaseModel):
     reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
 
 
-class PanelResult(BaseModel):
+class PanelResult(PanelOutcome):
     panel_id: uuid.UUID
-    result: str  # "pass" | "pass_with_revisions" | "fail"
-    size: int
-    passes: int
-    with_revisions: int
-    fails: int
-    in_favour: int
 
 
 def panel_workflow_id(project_id: object, number: int) -> str:
@@ -185,15 +180,10 @@ class Panel:
                 panel_id=self._panel_id, expert_id=expert, state="overdue"))
 
     async def _conclude(self) -> PanelResult:
-        opinions = list(self._opinions.values())
-        counts = {kind: opinions.count(kind) for kind in ("pass", "pass_with_revisions", "fail")}
-        outcome = panel_outcome(self._inp.rules, len(opinions), counts["pass"], counts["pass_with_revisions"],
-                                counts["fail"])
-        tally = {"size": outcome.size, "in_favour": outcome.in_favour, **counts}
-        await self._do(PanelActivities.conclude, Conclusion(panel_id=self._panel_id, result=outcome.result, tally=tally))
-        return PanelResult(panel_id=self._panel_id, result=outcome.result, size=outcome.size,
-                           passes=counts["pass"], with_revisions=counts["pass_with_revisions"],
-                           fails=counts["fail"], in_favour=outcome.in_favour)
+        outcome = tally_panel(self._inp.rules, self._opinions.values())
+        await self._do(PanelActivities.conclude, Conclusion(panel_id=self._panel_id, result=outcome.result,
+                                                            tally=outcome.tally()))
+        return PanelResult(**outcome.model_dump(), panel_id=self._panel_id)
 
     def _opinion_task(self, expert: uuid.UUID) -> TaskSpec:
         spec = self._wf.new_task(

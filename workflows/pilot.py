@@ -10,8 +10,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
+from contracts.policy import ProjectPolicy
+from contracts.steps import EventSpec, TaskSpec
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import EventSpec, PolicySnapshot, TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.pilot_activities import (
@@ -31,7 +33,7 @@ class PilotSiteInput(BaseModel):
     committee_id: uuid.UUID
     committee_org_id: uuid.UUID
     enrolled_by_id: uuid.UUID
-    policy: PolicySnapshot
+    policy: ProjectPolicy
 
 
 class PilotSiteResult(BaseModel):

@@ -58,7 +58,7 @@ def activities(sessions: async_sessionmaker[AsyncSession], decision_keys: KeyRin
 # every run shares one copy: it saves pydantic rebuilding their models' schemas, about 70 ms of CPU
 # a run. Workflow code itself stays sandboxed, and so stays checked for non-deterministic calls.
 SHARED = SandboxRestrictions.default.with_passthrough_modules(
-    "contracts", "workflows.models", "workflows.publication_models", "workflows.rules"
+    "contracts", "workflows.models", "workflows.publication_models"
 )
 
 

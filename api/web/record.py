@@ -10,10 +10,11 @@ from datetime import date, datetime
 
 from pydantic import ValidationError
 
-from api.web.ballot_words import Rules, share, tally_words
+from api.web.ballot_words import share, tally_words
 from api.web.page_text import Translator
 from api.web.pages_common import local_day, local_time
-from services.ballots.schemas import BallotTally
+from contracts.policy import BallotPolicy
+from contracts.tallies import BallotTally, panel_in_favour
 from services.dashboard.schemas import Actor, RecordEvent
 from services.drafts.models import DraftVersion
 from services.organisations.models import Organisation
@@ -58,7 +59,7 @@ class Lookup:
     drafts: dict[str, DraftVersion]
     orgs: dict[uuid.UUID, Organisation]
     people: dict[str, str]
-    ballot_rules: Rules
+    ballot_rules: BallotPolicy
     panel_ratio: float
 
     def org_named(self, value: object, t: Translator) -> str | None:
@@ -124,7 +125,7 @@ def _ballot_tally(data: dict, lookup: Lookup, t: Translator) -> list[Detail]:
 
 def panel_words(result: str | None, size: int, in_favour: int, ratio: float, t: Translator) -> str:
     """E.g. "4 of 5 experts in favour ≥ 3/4 ✓ → passed"."""
-    met = bool(size) and in_favour / size >= ratio - 1e-9
+    met = panel_in_favour(ratio, size, in_favour)
     outcome = t.maybe(f"record.panel_result.{result}", t("ballot.tally.passed" if met else "ballot.tally.failed"))
     return t("record.panel_tally", in_favour=in_favour, size=size, rule=share(ratio),
              mark="✓" if met else "✗", result=outcome)

@@ -4,41 +4,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.tallies import BallotTally
 from services.tasks.models import TaskState
 
 
 class BallotState(StrEnum):
     open = "open"
     closed = "closed"
-
-
-class BallotOpening(BaseModel):
-    """What a workflow asks for when it opens a ballot; the ballot's id comes from the workflow, so
-    opening it twice opens it once."""
-
-    ballot_id: uuid.UUID
-    workflow_id: str
-    project_id: uuid.UUID
-    committee_id: uuid.UUID
-    purpose: str
-    draft_id: uuid.UUID | None = None
-    opened_at: datetime
-    closes_at: datetime
-
-
-class BallotTally(BaseModel):
-    """The counts at close and the ratios the rule compared; recused members are not eligible."""
-
-    eligible: int
-    approve: int
-    disapprove: int
-    abstain: int
-    recused: int
-    participation: float
-    approval: float
-    disapproval: float
-    passed: bool
-    reason: str
 
 
 class VotePublic(BaseModel):

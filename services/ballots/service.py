@@ -1,15 +1,17 @@
 """Committee ballots: opened and closed by their workflow, read by whoever may read the project."""
 
 import uuid
-from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from contracts.ballots import BallotClosing, BallotOpening
+from contracts.choices import VOTE_KIND
+from contracts.tallies import BallotTally
 from services.audit import service as audit
 from services.ballots.models import Ballot
-from services.ballots.schemas import BallotOpening, BallotPublic, BallotState, BallotTally, VotePublic
+from services.ballots.schemas import BallotPublic, BallotState, VotePublic
 from services.committees.service import committees_where_secretary, members
 from services.errors import NotFound
 from services.identity.models import User
@@ -17,8 +19,6 @@ from services.identity.principal import Principal
 from services.projects import service as projects
 from services.projects.models import StandardProject
 from services.tasks.models import Task, TaskState
-
-VOTE_KIND = "ballot_vote"
 
 
 def readable(principal: Principal) -> SelectOfScalar[Ballot]:
@@ -62,19 +62,19 @@ async def open_ballot(session: AsyncSession, opening: BallotOpening) -> list[uui
     return voters
 
 
-async def close_ballot(session: AsyncSession, ballot_id: uuid.UUID, closed_at: datetime, tally: BallotTally) -> Ballot:
+async def close_ballot(session: AsyncSession, closing: BallotClosing) -> Ballot:
     """Write the result (once) and put the tally on the audit trail."""
-    ballot = await session.get(Ballot, ballot_id)
+    ballot = await session.get(Ballot, closing.ballot_id)
     if ballot is None:
         raise NotFound("error.ballot.not_found")
     if ballot.closed_at is not None:
         return ballot
-    ballot.closed_at, ballot.passed, ballot.tally = closed_at, tally.passed, tally.model_dump()
+    ballot.closed_at, ballot.passed, ballot.tally = closing.closed_at, closing.passed, closing.tally()
     session.add(ballot)
     await session.flush()
     await audit.record(
         session, action="ballot.closed", object_type="ballot", object_id=ballot.id, actor_label="workflow",
-        project_id=ballot.project_id, data=tally.model_dump(),
+        project_id=ballot.project_id, data=closing.tally(),
     )
     return ballot
 

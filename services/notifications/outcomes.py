@@ -16,6 +16,7 @@ from typing import Protocol
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.tallies import count_votes
 from services.identity.models import Membership, MembershipState, User
 from services.identity.permissions import Role
 from services.notifications import service as outbox
@@ -23,7 +24,7 @@ from services.notifications.messages import LANGUAGES, Message, NoticeSite, read
 from services.notifications.models import NotificationKind
 from services.projects.co_drafters import TAKING_PART
 from services.projects.models import ProjectOrganisation, StandardProject
-from services.projects.policy import AbstentionRule, policy_for
+from services.projects.policy import policy_for
 from services.words import say
 
 Say = Callable[..., str]
@@ -67,14 +68,12 @@ def _ballot(say_: Say, data: dict, project: StandardProject) -> dict:
     """The tally against the rule, with the ratios the rule compares."""
     rule = policy_for(project.standard_type).ballot
     approve, disapprove, abstain, eligible = data["approve"], data["disapprove"], data["abstain"], data["eligible"]
-    cast = approve + disapprove + abstain
-    counted = cast if rule.abstentions == AbstentionRule.counted else approve + disapprove
-    ratio = (lambda part, whole: Fraction(part, whole) if whole else Fraction(0))
+    count = count_votes(rule, eligible, approve, disapprove, abstain)
     reason = data.get("reason", "")
     return {
-        "eligible": eligible, "recused": data.get("recused", 0), "cast": cast, "approve": approve,
-        "disapprove": disapprove, "abstain": abstain, "participation": _share(ratio(cast, eligible)),
-        "approval": _share(ratio(approve, counted)), "disapproval": _share(ratio(disapprove, counted)),
+        "eligible": eligible, "recused": data.get("recused", 0), "cast": count.cast, "approve": approve,
+        "disapprove": disapprove, "abstain": abstain, "participation": _share(count.participation),
+        "approval": _share(count.approval), "disapproval": _share(count.disapproval),
         "min_participation": _rule(rule.min_participation), "min_approval": _rule(rule.min_approval),
         "max_disapproval": _rule(rule.max_disapproval),
         "reason": say_(f"outcome.ballot.reason.{BALLOT_REASONS.get(reason, 'other')}"),

@@ -5,15 +5,8 @@ from enum import StrEnum
 from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from contracts.policy import StandardType
 from services.db import utcnow
-
-
-class StandardType(StrEnum):
-    group = "group"
-    local = "local"
-    national = "national"
-    international = "international"
-    enterprise = "enterprise"
 
 
 class Stage(StrEnum):

@@ -1,11 +1,10 @@
 """Writing what a workflow decided: one step, one transaction, written at most once."""
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.steps import Completion, StepSpec, StepWritten
 from services.audit import service as audit
 from services.db import utcnow
 from services.notifications.messages import NoticeSite
@@ -18,70 +17,23 @@ from services.tasks.feed import announce_step
 from services.tasks.models import ACTIVE_STATES, AppliedStep, Task, TaskState
 
 
-@dataclass
-class Completion:
-    task_id: uuid.UUID
-    decision: dict
-    actor_id: uuid.UUID | None
-    outcome: dict
-
-
-@dataclass
-class NewTask:
-    id: uuid.UUID
-    kind: str
-    project_id: uuid.UUID | None
-    committee_id: uuid.UUID | None = None
-    assignee_id: uuid.UUID | None = None
-    candidate_org_id: uuid.UUID | None = None
-    candidate_role: str | None = None
-    due_at: datetime | None = None
-    priority: int = 0
-    context: dict = field(default_factory=dict)
-
-
-@dataclass
-class Event:
-    action: str
-    data: dict = field(default_factory=dict)
-    actor_id: uuid.UUID | None = None
-
-
-@dataclass
-class Step:
-    id: str
-    workflow_id: str
-    project_id: uuid.UUID | None
-    completion: Completion | None = None
-    project_changes: dict = field(default_factory=dict)
-    open_tasks: list[NewTask] = field(default_factory=list)
-    cancel_task_ids: list[uuid.UUID] = field(default_factory=list)
-    expire_task_ids: list[uuid.UUID] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    notify_assigned: bool = False  # write each opened task's `assigned` notice (an escalation's aside)
-
-
-@dataclass
-class Written:
-    notice_ids: list[uuid.UUID]  # the outcome notices the step wrote, for mailing
-
-
-async def apply_step(session: AsyncSession, step: Step, site: NoticeSite | None = None) -> Written | None:
-    """None when this step was written before (a retried activity)."""
+async def apply_step(session: AsyncSession, step: StepSpec, site: NoticeSite | None = None) -> StepWritten:
+    """Not `written` when this step was written before (a retried activity)."""
     if await session.get(AppliedStep, step.id) is not None:
-        return None
+        return StepWritten(written=False)
     session.add(AppliedStep(id=step.id, workflow_id=step.workflow_id))
     await announce_step(session, step)  # the inbox feed's news, delivered on commit
     if step.completion:
         await _complete(session, step.completion)
-    if step.project_changes and step.project_id:
-        await _change_project(session, step.project_id, step.project_changes)
+    changes = step.changes.model_dump(exclude_none=True)
+    if changes and step.project_id:
+        await _change_project(session, step.project_id, changes)
     for task_id in step.cancel_task_ids:
         await _close_unfinished(session, task_id, TaskState.cancelled)
     for task_id in step.expire_task_ids:
         await _close_unfinished(session, task_id, TaskState.expired)
     for spec in step.open_tasks:
-        session.add(Task(**vars(spec), workflow_id=step.workflow_id))
+        session.add(Task(**spec.model_dump(), workflow_id=step.workflow_id))
     await session.flush()
     for event in step.events:
         await audit.record(
@@ -92,10 +44,10 @@ async def apply_step(session: AsyncSession, step: Step, site: NoticeSite | None 
     notices = await _assigned(session, step, site) if step.notify_assigned else []
     notices += await notify_outcomes(session, step.id, step.project_id, step.events, site or NoticeSite())
     await session.flush()
-    return Written(notice_ids=notices)
+    return StepWritten(written=True, notification_ids=notices)
 
 
-async def _assigned(session: AsyncSession, step: Step, site: NoticeSite | None) -> list[uuid.UUID]:
+async def _assigned(session: AsyncSession, step: StepSpec, site: NoticeSite | None) -> list[uuid.UUID]:
     """Each opened task's `assigned` notice, to whoever it is for; an escalation's own notice has told the
     same people already."""
     written = []

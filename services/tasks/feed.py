@@ -25,7 +25,6 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import psycopg
 from sqlalchemy import ColumnElement, case, delete, func, text
@@ -33,14 +32,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.steps import StepSpec
 from services.db import transaction
 from services.identity.principal import Principal
 from services.tasks import service as tasks
 from services.tasks.changes import TaskChange
 from services.tasks.models import ACTIVE_STATES, Task
-
-if TYPE_CHECKING:
-    from services.projects.steps import Step
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +68,7 @@ class Batch:
 
 # --- writing: called in the writer's transaction -------------------------------------------------
 
-async def announce_step(session: AsyncSession, step: "Step") -> None:
+async def announce_step(session: AsyncSession, step: StepSpec) -> None:
     """Tells the API processes what the step about to be written does to tasks: the tasks it opens, and
     those it completes, cancels or expires that are open now (a step closes only open tasks). Loading
     those tasks here costs the step nothing: it finds them in the session instead of reading them."""

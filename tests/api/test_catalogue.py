@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from contracts.steps import ProjectChanges, StepSpec
 from services.catalogue import authorities, numbering
 from services.catalogue.numbering import PublicationRequest
 from services.catalogue.service import today
@@ -43,10 +44,10 @@ async def publish(sessions, project_id: uuid.UUID, day: date, **changes) -> None
             project_id=project_id, publisher_org_id=publisher.id, publication_date=day,
             number_format=policy_for(project.standard_type).number_format,
         ))
-        await steps.apply_step(session, steps.Step(
+        await steps.apply_step(session, StepSpec(
             id=uuid.uuid4().hex, workflow_id="catalogue-test", project_id=project_id,
-            project_changes={"published_at": datetime.combine(day, time(2), UTC),
-                             "effective_from": day + timedelta(days=30), "status": "active", **changes},
+            changes=ProjectChanges(published_at=datetime.combine(day, time(2), UTC),
+                                   effective_from=day + timedelta(days=30), **{"status": "active", **changes}),
         ))
 
 

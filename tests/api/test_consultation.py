@@ -19,7 +19,7 @@ from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.co_drafting import accept_co_drafters
 from tests.services import draft_samples as samples
 from tests.workflows.stage_harness_consultation import DraftingAndConsultation
-from workflows.models import PolicySnapshot, ProjectInput
+from workflows.models import ProjectInput
 
 HEADERS = ["序号", "章条编号", "意见内容", "建议修改", "提出单位", "处理意见", "理由"]
 
@@ -41,7 +41,7 @@ async def start_stages(stack, env, queue: str, project: dict):
     inp = ProjectInput(
         project_id=project["id"], proposer_id=project["proposer_id"], lead_org_id=project["lead_org_id"],
         committee_id=committee["id"], committee_org_id=committee["org_id"],
-        policy=PolicySnapshot.model_validate(policy.model_dump()),
+        policy=policy,
     )
     return await env.client.start_workflow(DraftingAndConsultation.run, inp, id=f"stages-{project['id']}",
                                            task_queue=queue)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from contracts.steps import StepSpec, TaskSpec
 from services.db import transaction, utcnow
 from services.demo import DEMO_PASSWORD
 from services.identity.permissions import Role
@@ -56,9 +57,9 @@ async def lead(sessions) -> Lead:
     for name, (kind, by_name, days, priority) in TASKS.items():
         ids[name] = uuid.uuid4()
         async with transaction(sessions) as session:  # one step each: created in this order
-            await steps.apply_step(session, steps.Step(
+            await steps.apply_step(session, StepSpec(
                 id=uuid.uuid4().hex, workflow_id=f"inbox-test-{code}", project_id=None,
-                open_tasks=[steps.NewTask(
+                open_tasks=[TaskSpec(
                     id=ids[name], kind=kind, project_id=None, priority=priority,
                     due_at=None if days is None else utcnow() + timedelta(days=days),
                     **({"assignee_id": user.id} if by_name else

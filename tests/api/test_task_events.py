@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 
 from api.app import Parts, create_app
+from contracts.steps import StepSpec, TaskSpec
 from services.db import transaction
 from services.demo import DEMO_PASSWORD
 from services.identity.permissions import Role
@@ -61,9 +62,9 @@ async def _write_step(sessions, open_for: uuid.UUID | None = None, cancel: uuid.
     """One workflow step: opens a pilot plan offered to the organisation's pilot leads, or cancels a task."""
     task_id = uuid.uuid4() if open_for else None
     async with transaction(sessions) as session:
-        await steps.apply_step(session, steps.Step(
+        await steps.apply_step(session, StepSpec(
             id=uuid.uuid4().hex, workflow_id="feed-test", project_id=None,
-            open_tasks=[steps.NewTask(id=task_id, kind="pilot_plan", project_id=None, candidate_org_id=open_for,
+            open_tasks=[TaskSpec(id=task_id, kind="pilot_plan", project_id=None, candidate_org_id=open_for,
                                       candidate_role=Role.pilot_lead.value)] if open_for else [],
             cancel_task_ids=[cancel] if cancel else [],
         ))

@@ -8,9 +8,10 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.choices import CHOICES, allowed
+from contracts.steps import TaskSpec
 from services.tasks.registry import FORMS, form_schema
 from workflows.human import HumanSteps
-from workflows.models import TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 from workflows.refusals import Refused
 
 

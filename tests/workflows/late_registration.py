@@ -7,8 +7,8 @@ import uuid
 from pydantic import BaseModel
 from temporalio import workflow
 
+from contracts.steps import TaskSpec
 from workflows.human import HumanSteps
-from workflows.models import TaskSpec
 
 
 class OpensOnSignalInput(BaseModel):

@@ -20,7 +20,7 @@ from services.projects.policy import policy_for
 from tests.helpers import create_proposal, inbox, org_id
 from tests.co_drafting import accept_co_drafters
 from tests.workflows.demonstration_harness import DemonstrationHarness
-from workflows.models import PolicySnapshot, ProjectInput
+from workflows.models import ProjectInput
 
 DEMO_EXPERTS = ["wu.qiang", "zheng.hua", "feng.yu", "he.jing", "guo.tao"]
 
@@ -79,7 +79,7 @@ async def project_input(stack, project: dict) -> ProjectInput:
     return ProjectInput(
         project_id=project["id"], proposer_id=project["proposer_id"], lead_org_id=project["lead_org_id"],
         committee_id=committee["id"], committee_org_id=committee["org_id"],
-        policy=PolicySnapshot.model_validate(policy.model_dump()),
+        policy=policy,
     )
 
 

@@ -10,9 +10,9 @@ import pytest
 from temporalio.client import Client, WorkflowHandle
 from temporalio.service import RPCError
 
+from contracts.policy import BallotPolicy
 from tests.helpers import audit_actions, create_proposal, inbox
 from workflows.ballot import BallotInput, BallotResult, BallotWorkflow
-from workflows.models import BallotRules
 
 MEMBERS = ["chen.jie", "liu.yang", "zhao.lei", "sun.li", "zhou.hui"]
 
@@ -35,7 +35,7 @@ async def start_ballot(stack, pid: str) -> WorkflowHandle:
     committees = (await stack.http.get("/api/v1/committees", headers=headers)).json()
     committee = next(c for c in committees if c["id"] == project["committee_id"])
     ballot = BallotInput(project_id=pid, committee_id=committee["id"], committee_org_id=committee["org_id"],
-                         purpose="new_work_item", rules=BallotRules())
+                         purpose="new_work_item", rules=BallotPolicy())
     client: Client = stack.worker.client
     handle = await client.start_workflow(
         BallotWorkflow.run, ballot, id=f"ballot-{pid}-test", task_queue=stack.settings.task_queue

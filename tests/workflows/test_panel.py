@@ -6,13 +6,13 @@ from datetime import timedelta
 import pytest
 from temporalio.worker import Replayer
 
+from contracts.policy import PanelPolicy
 from tests.helpers import audit_actions
 from tests.payload_keys import CONVERTER
 from tests.workflows.panel_support import (
     DEMO_EXPERTS, complete, demonstration, give_opinions, login, new_expert, opinion, project_input,
     submitted_project, task_of, user_id,
 )
-from workflows.models import PanelRules
 from workflows.panel import PanelInput, PanelWorkflow, panel_workflow_id
 
 
@@ -20,7 +20,7 @@ async def start_panel(stack, project: dict, experts: list[str]):
     inp = await project_input(stack, project)
     panel = PanelInput(
         project_id=inp.project_id, committee_id=inp.committee_id, committee_org_id=inp.committee_org_id,
-        expert_ids=[await user_id(stack, e) for e in experts], rules=PanelRules(),
+        expert_ids=[await user_id(stack, e) for e in experts], rules=PanelPolicy(),
     )
     return await stack.worker.client.start_workflow(
         PanelWorkflow.run, panel, id=panel_workflow_id(project["id"], 1), task_queue=stack.settings.task_queue,

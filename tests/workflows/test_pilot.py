@@ -18,7 +18,7 @@ from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.workflows.pilot_harness import PilotHarness
 from workflows.activities import StepActivities
 from workflows.decision_activities import DecisionActivities
-from workflows.models import PolicySnapshot, ProjectInput
+from workflows.models import ProjectInput
 from workflows.notify_activities import NotifyActivities
 from workflows.pilot import PilotSiteWorkflow, pilot_workflow_id
 from workflows.pilot_activities import PilotActivities
@@ -52,7 +52,7 @@ async def project_input(stack, project: dict) -> ProjectInput:
     return ProjectInput(
         project_id=project["id"], proposer_id=project["proposer_id"], lead_org_id=project["lead_org_id"],
         committee_id=committee["id"], committee_org_id=committee["org_id"],
-        policy=PolicySnapshot.model_validate(policy.model_dump()),
+        policy=policy,
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.helpers import create_proposal, eventually, inbox
-from workflows.models import PolicySnapshot, ProjectInput
+from workflows.models import ProjectInput
 from workflows.project import ProjectWorkflow, project_workflow_id
 
 CYCLES = 6
@@ -28,7 +28,7 @@ async def test_review_cycles_continue_as_new_runs(skipping_stack, time_skipping_
         ProjectInput(project_id=project["id"], proposer_id=project["proposer_id"],
                      lead_org_id=project["lead_org_id"], committee_id=committee["id"],
                      committee_org_id=committee["org_id"],
-                     policy=PolicySnapshot.model_validate(policy_for(StandardType.group).model_dump()),
+                     policy=policy_for(StandardType.group),
                      review_since=published),
         id=project_workflow_id(project["id"]), task_queue=stack.settings.task_queue,
     )

@@ -4,9 +4,10 @@ tasks are in place (human.ANSWERS_WHEN_WAITING); ballots opened before that ran 
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.ballot import Ballot, BallotInput, BallotWorkflow
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.models import TaskDecision
 
 BALLOT_IN_PROJECT = "ballot-in-project"
 

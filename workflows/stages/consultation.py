@@ -3,8 +3,8 @@
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.models import EventSpec, ProjectChanges
 from workflows.stages.drafting import Submission
 
 with workflow.unsafe.imports_passed_through():

@@ -8,8 +8,9 @@ applies to local standards without one, which this model cannot hold yet."""
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges, TaskSpec
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, Opening, ProjectChanges, TaskDecision, TaskSpec
+from workflows.models import Opening, TaskDecision
 from workflows.panel import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
 
 PANEL_IN_PROJECT = "panel-in-project"

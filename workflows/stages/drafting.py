@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.models import TaskDecision
 
 # The submission is written with the consultation it opens (workflows/stages/consultation.py), so its
 # answer finds the consultation open. Before, it was written alone and the consultation opened after.

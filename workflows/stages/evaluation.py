@@ -3,8 +3,9 @@ needs revision (a revision project opens) or is withdrawn; they may nominate it 
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.models import TaskDecision
 from workflows.publication_models import EvaluationRecord, RevisionOrder
 
 with workflow.unsafe.imports_passed_through():

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.models import TaskDecision
 from workflows.stages.evaluation import open_revision
 
 

@@ -6,8 +6,9 @@ import uuid
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision
+from workflows.models import TaskDecision
 from workflows.pilot import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
 
 

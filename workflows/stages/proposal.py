@@ -2,8 +2,9 @@
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges, TaskSpec
 from workflows.human import ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 from workflows.refusals import Refused
 
 

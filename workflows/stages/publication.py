@@ -6,8 +6,9 @@ from datetime import date, timedelta, timezone
 
 from temporalio import workflow
 
+from contracts.steps import EventSpec, ProjectChanges, TaskSpec
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.models import EventSpec, ProjectChanges, TaskDecision, TaskSpec
+from workflows.models import TaskDecision
 from workflows.refusals import Refused
 from workflows.publication_models import NumberOutcome, PublicationOrder, PublisherRef
 

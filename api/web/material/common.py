@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.web.page_text import Translator
 from api.web.pages_common import local_day
+from contracts.policy import ProjectPolicy
 from services.committees.service import get_committee
 from services.drafts import service as drafts
 from services.drafts.models import DraftVersion
@@ -18,7 +19,7 @@ from services.organisations.models import Organisation
 from services.organisations.service import list_organisations
 from services.projects import service as projects
 from services.projects.models import StandardProject
-from services.projects.policy import ProjectPolicy, policy_for
+from services.projects.policy import policy_for
 
 # The deployment's policy overrides, set by the task page from its settings, so a project's rule is
 # told as this deployment runs it.

@@ -2,11 +2,11 @@
 
 import pytest
 
-from workflows.models import BallotRules, PanelRules
-from workflows.rules import ballot_outcome, panel_outcome
+from contracts.policy import BallotPolicy, PanelPolicy
+from contracts.tallies import ballot_outcome, panel_outcome, tally_ballot, tally_panel
 
-NATIONAL = BallotRules()
-ISO = BallotRules(abstentions="excluded")
+NATIONAL = BallotPolicy()
+ISO = BallotPolicy(abstentions="excluded")
 
 # eligible (recused left out), approve, disapprove, abstain, passed, reason
 NATIONAL_CASES = [
@@ -42,6 +42,24 @@ def test_iso_ballot_rule(eligible, approve, disapprove, abstain, passed, reason)
     assert (tally.passed, tally.reason) == (passed, reason)
 
 
+def test_the_worked_example_passes_on_each_count():
+    """4 of 5 voted ≥ 3/4 ✓ · 3 of 4 approve ≥ 2/3 ✓ · 1 of 4 disapprove ≤ 1/4 ✓ → passed"""
+    tally = tally_ballot(NATIONAL, 5, ["approve", "approve", "approve", "disapprove"])
+    assert tally.model_dump() == {
+        "eligible": 5, "approve": 3, "disapprove": 1, "abstain": 0, "recused": 0, "participation": 0.8,
+        "approval": 0.75, "disapproval": 0.25, "passed": True, "reason": "passed",
+    }
+
+
+def test_a_recused_member_leaves_the_eligible_count_and_a_silent_one_stays():
+    # 6 voting members, one recused: 5 eligible, of whom 4 voted.
+    tally = tally_ballot(NATIONAL, 6, ["recuse", "approve", "approve", "approve", "abstain"])
+    assert (tally.eligible, tally.recused, tally.participation, tally.approval) == (5, 1, 0.8, 0.75)
+    assert (tally.passed, tally.reason) == (True, "passed")
+    everyone_recused = tally_ballot(NATIONAL, 2, ["recuse", "recuse"])
+    assert (everyone_recused.eligible, everyone_recused.passed) == (0, False)
+
+
 def test_more_votes_than_members_is_an_error():
     with pytest.raises(ValueError, match="6 votes cast by 5 eligible members"):
         ballot_outcome(NATIONAL, 5, 6, 0, 0)
@@ -63,4 +81,10 @@ PANEL_CASES = [
 
 @pytest.mark.parametrize(("size", "passes", "with_revisions", "fails", "result"), PANEL_CASES)
 def test_panel_outcome(size, passes, with_revisions, fails, result):
-    assert panel_outcome(PanelRules(), size, passes, with_revisions, fails).result == result
+    assert panel_outcome(PanelPolicy(), size, passes, with_revisions, fails).result == result
+
+
+def test_a_panel_is_tallied_from_its_opinions_under_their_own_names():
+    outcome = tally_panel(PanelPolicy(), ["pass", "pass_with_revisions", "pass", "pass", "fail"])
+    assert outcome.result == "pass_with_revisions"
+    assert outcome.tally() == {"size": 5, "in_favour": 4, "pass": 3, "pass_with_revisions": 1, "fail": 1}
