@@ -2,14 +2,27 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
+from pydantic import PlainValidator
 
 from api import pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
 from services.tasks import feed, service as tasks
+from services.tasks.registry import Decision
 from services.tasks.schemas import TaskDetail, TaskFilter, TaskPage, TaskPublic, TaskScope, TaskSummary
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"], responses=refusals(401, 422))
+
+
+def _json_object(body: object) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    return body
+
+
+# Documented as the union of every kind's decision; read as a JSON object, which the pipeline checks
+# against the task's own kind once it has read the task (a body without `kind` is meant for the task).
+DecisionBody = Annotated[dict[str, Any], PlainValidator(_json_object, json_schema_input_type=Decision)]
 
 
 @router.get("", response_model=TaskPage)
@@ -64,10 +77,13 @@ async def complete_task(
     request: Request,
     principal: PrincipalDep,
     client: TemporalDep,
-    body: Annotated[dict[str, Any], Body(examples=[{"decision": "return", "reasons": "scope unclear"}])],
+    body: Annotated[DecisionBody, Body(examples=[{"kind": "screen_proposal", "decision": "return",
+                                                  "reasons": "scope unclear"}])],
 ) -> TaskPublic:
     """Complete a task with a decision of the form its kind expects (see `GET /api/v1/tasks/{id}`).
 
+    The body is one of the decisions below, told apart by `kind`, the task's kind. A body without
+    `kind` is taken as meant for the task; one whose `kind` is another kind's is refused (422).
     The project's workflow checks the decision is allowed now (409 with the reason if not).
     Sending the same decision again returns the same result; a different one after completion is 409.
     """
