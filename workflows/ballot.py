@@ -14,6 +14,7 @@ from contracts.choices import VOTE_KIND
 from contracts.policy import BallotPolicy
 from contracts.steps import EventSpec, TaskSpec
 from contracts.tallies import tally_ballot
+from workflows import versions
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.models import ProjectSnapshot, TaskDecision
 from workflows.refusals import Refused
@@ -25,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
 # watcher (workflows/deadlines.py) has fired and finished, so closing the tasks cancels no timer that
 # is firing at the same instant. Votes are refused from the deadline itself.
 COUNT_AFTER_DEADLINE = timedelta(seconds=1)
+ONE_TIMER = "ballot-one-timer"
 
 
 class BallotInput(BaseModel):
@@ -120,7 +122,11 @@ class Ballot:
         return [task_id for task_id in self._task_ids if self._wf.holds(task_id)]
 
     async def _collect_votes(self, count_at: datetime) -> None:
-        """Until every voter has decided, or the deadline's durable timer fires."""
+        """Until every voter has decided, or the deadline's durable timer fires. One timer runs for
+        the whole ballot (patch ONE_TIMER); runs from before started and cancelled one per vote."""
+        if versions.has(ONE_TIMER):
+            await self._collect_on_one_timer(count_at)
+            return
         while self._unfinished():
             remaining = count_at - workflow.now()
             if remaining <= timedelta(0):
@@ -130,6 +136,19 @@ class Ballot:
             except asyncio.TimeoutError:
                 return
             await self._record_votes()
+
+    async def _collect_on_one_timer(self, count_at: datetime) -> None:
+        remaining = count_at - workflow.now()
+        if remaining <= timedelta(0):
+            return
+        closing = asyncio.ensure_future(workflow.sleep(remaining))
+        while self._unfinished() and not closing.done():
+            await self._wf.waiting(workflow.wait_condition(lambda: bool(self._votes_in()) or closing.done()))
+            if closing.done():
+                return  # the deadline: votes taken in meanwhile are recorded as voting stops
+            await self._record_votes()
+        if not closing.done():
+            closing.cancel()
 
     def _votes_in(self) -> list[TaskDecision]:
         """Votes taken in and not recorded yet, in the order they came."""

@@ -20,6 +20,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 from contracts.steps import EventSpec, StepWritten, TaskSpec
+from workflows import versions
 from workflows.local import execute_write
 from workflows.models import TaskDecision
 
@@ -77,7 +78,7 @@ class Deadlines:
     def decide(self) -> bool:
         """Whether steps write the `assigned` notices and the clock keeps the deadlines, for this run."""
         if self.in_steps is None:
-            self.in_steps = workflow.patched(DEADLINES_IN_STEPS)
+            self.in_steps = versions.has(DEADLINES_IN_STEPS)
         return self.in_steps
 
     def watch(self, wf: "HumanSteps", spec: TaskSpec) -> None:
@@ -173,7 +174,7 @@ def mail_outcomes(wf: "HumanSteps", step_id: str, written: StepWritten | bool) -
     # Not isinstance(written, StepWritten): a sandbox that imports workflows.models anew (the Replayer's)
     # holds another class than the one the result is decoded into.
     if not isinstance(written, bool) and written.mail and written.notification_ids \
-            and workflow.patched(OUTCOME_MAIL):
+            and versions.has(OUTCOME_MAIL):
         wf.mailing.append(asyncio.create_task(_mail(written.notification_ids, step_id)))
 
 
@@ -201,7 +202,7 @@ async def escalate(wf: "HumanSteps", spec: TaskSpec) -> None:
                        candidate_role=target.role, context=late)
     await wf.write(open_tasks=[overdue], events=[EventSpec(action="task.overdue", data=late)])
     await notify(spec, "escalation")
-    closes_itself = workflow.patched(OVERDUE_CLOSES_ITSELF)
+    closes_itself = versions.has(OVERDUE_CLOSES_ITSELF)
     decided = await _acknowledgement(wf, overdue.id, spec.id if closes_itself else None)
     if decided is not None:
         await wf.write(decided=decided, events=[EventSpec(

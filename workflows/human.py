@@ -13,7 +13,7 @@ from temporalio.common import RetryPolicy, SearchAttributeKey
 
 from contracts.choices import allowed
 from contracts.steps import Completion, EventSpec, ProjectChanges, StepSpec, TaskSpec
-from workflows import failures
+from workflows import failures, versions
 from workflows.deadlines import Deadlines
 from workflows.models import DecisionCheck, ProjectInput, ProjectSnapshot, TaskDecision
 from workflows.refusals import Refused, refusal
@@ -247,7 +247,7 @@ class HumanSteps:
         """Records the decision and answers with its outcome. Its seal is checked first (refused and
         recorded without one StandardFlow's API made). A decision that came before its task was
         registered (`registering`) is checked here, once the run has caught up."""
-        sealed = workflow.patched(SEALED_DECISIONS)
+        sealed = versions.has(SEALED_DECISIONS)
         if sealed:
             refused = await workflow.execute_local_activity_method(
                 DecisionActivities.verify_decision,
@@ -272,7 +272,7 @@ class HumanSteps:
                 raise refusal(exc) from None
         self._decisions[decision.task_id] = decision
         await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
-        if workflow.patched(ANSWERS_WHEN_WAITING):
+        if versions.has(ANSWERS_WHEN_WAITING):
             await workflow.wait_condition(lambda: self._idle or self._finished)
         return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))
 

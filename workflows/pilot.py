@@ -12,7 +12,9 @@ from temporalio import workflow
 
 from contracts.policy import ProjectPolicy
 from contracts.steps import EventSpec, TaskSpec
+from workflows import versions
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.local import execute_stage
 from workflows.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
@@ -112,7 +114,7 @@ class PilotSiteWorkflow(HumanSteps):
 
     async def _tell_project(self) -> None:
         parent = workflow.info().parent
-        if parent is not None and workflow.patched(SITE_OPEN_SIGNAL):
+        if parent is not None and versions.has(SITE_OPEN_SIGNAL):
             await workflow.get_external_workflow_handle(parent.workflow_id, run_id=parent.run_id).signal(
                 SITE_OPEN, str(self._inp.site_org_id))
 
@@ -123,9 +125,7 @@ class PilotSiteWorkflow(HumanSteps):
         self._missed_ids.add(task.id)
 
     async def _do(self, activity, arg):  # noqa: ANN001 - any of PilotActivities' methods
-        return await workflow.execute_activity_method(
-            activity, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
-        )
+        return await execute_stage(activity, arg, timeout=STEP_TIMEOUT, retry=STEP_RETRY)
 
     def _about(self) -> dict:
         return {"site_id": str(self._site.site_id), "site_org_id": str(self._site.org_id),

@@ -5,6 +5,7 @@ tasks are in place (human.ANSWERS_WHEN_WAITING); ballots opened before that ran 
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
+from workflows import versions
 from workflows.ballot import Ballot, BallotInput, BallotWorkflow
 from workflows.human import ProjectSteps
 from workflows.models import TaskDecision
@@ -20,7 +21,7 @@ async def new_work_item_ballot(wf: ProjectSteps) -> bool:
         purpose="new_work_item", rules=inp.policy.ballot, day_seconds=inp.policy.day_seconds,
         reminder_offsets_days=inp.policy.reminder_offsets_days,
     )
-    if workflow.patched(BALLOT_IN_PROJECT):
+    if versions.has(BALLOT_IN_PROJECT):
         wf.ballot = Ballot(wf, ballot, local=True)
         result = await wf.ballot.run()
     else:

@@ -5,6 +5,7 @@ from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
+from workflows.local import execute_stage
 from workflows.stages.drafting import Submission
 
 with workflow.unsafe.imports_passed_through():
@@ -65,6 +66,4 @@ async def _open(wf: ProjectSteps, submission: Submission) -> ConsultationOpening
 
 
 async def _activity(method, arg):
-    return await workflow.execute_activity_method(
-        method, arg, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY
-    )
+    return await execute_stage(method, arg, timeout=STEP_TIMEOUT, retry=STEP_RETRY)

@@ -9,6 +9,7 @@ applies to local standards without one, which this model cannot hold yet."""
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
+from workflows import versions
 from workflows.human import ProjectSteps
 from workflows.models import Opening, TaskDecision
 from workflows.panel import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
@@ -20,7 +21,7 @@ async def run(wf: ProjectSteps) -> str:
     """'pass', or 'fail' when the panel fails the draft and it goes back to drafting."""
     formed = await _form_panel(wf)
     number = _next_panel(wf)
-    if workflow.patched(PANEL_IN_PROJECT):
+    if versions.has(PANEL_IN_PROJECT):
         # The panel runs here, and the step that names its experts gives them their tasks.
         wf.panel = Panel(wf, _panel_input(wf, formed), local=True)
         result = await wf.panel.run(Opening(decided=formed, changes=ProjectChanges(step="panel_review")))

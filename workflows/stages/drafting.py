@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
+from workflows import versions
 from workflows.human import ProjectSteps
 from workflows.models import TaskDecision
 
@@ -42,7 +43,7 @@ async def run(wf: ProjectSteps) -> Submission:
     draft_id = uuid.UUID(str(decided.decision["draft_id"]))
     event = EventSpec(action="drafting.consultation_draft_submitted", actor_id=decided.actor_id,
                       data={"draft_id": str(draft_id)})
-    if workflow.patched(OPENS_CONSULTATION):
+    if versions.has(OPENS_CONSULTATION):
         return Submission(draft_id, decided, event)
     await wf.write(decided=decided, changes=ProjectChanges(step="consultation_draft"), events=[event])
     return Submission(draft_id)

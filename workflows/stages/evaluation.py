@@ -5,6 +5,7 @@ from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
+from workflows.local import execute_stage
 from workflows.models import TaskDecision
 from workflows.publication_models import EvaluationRecord, RevisionOrder
 
@@ -16,22 +17,21 @@ with workflow.unsafe.imports_passed_through():
 async def run(wf: ProjectSteps, context: dict | None = None) -> str:
     """'effective', 'needs_revision' or 'withdraw'. `context` is shown with the task, e.g. the pilots'
     {"pilot_summary": ...}."""
-    org_id = await workflow.execute_activity_method(
-        PublicationActivities.resolve_evaluating_org, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
-    )
+    org_id = await execute_stage(PublicationActivities.resolve_evaluating_org, timeout=STEP_TIMEOUT,
+                                 retry=STEP_RETRY)
     task = wf.new_task("evaluate_implementation", days=wf.input.policy.evaluation_days,
                        candidate_org_id=org_id, candidate_role="evaluator", context=dict(context or {}))
     await wf.write(changes=ProjectChanges(stage="evaluation", step="evaluating"),
                    open_tasks=[task], events=[EventSpec(action="evaluation.requested")])
     decided = await wf.decision_on(task.id)
     form = decided.decision
-    await workflow.execute_activity_method(
+    await execute_stage(
         PublicationActivities.record_evaluation, EvaluationRecord(
             project_id=wf.input.project_id, task_id=task.id, evaluator_id=decided.actor_id, org_id=org_id,
             scores=form["scores"], decision=form["decision"],
             nominate_shanghai_standard=form.get("nominate_shanghai_standard", False), summary=form["summary"],
         ),
-        start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
+        timeout=STEP_TIMEOUT, retry=STEP_RETRY,
     )
     if form["decision"] == "needs_revision":
         await open_revision(wf, decided, form["summary"], "evaluation")
@@ -43,9 +43,7 @@ async def open_revision(wf: ProjectSteps, decided: TaskDecision, reasons: str, s
     """A new draft linked to this standard, for its proposer; audited on both projects."""
     order = RevisionOrder(project_id=wf.input.project_id, revision_id=workflow.uuid4(),
                           actor_id=decided.actor_id, reasons=reasons, source=source)
-    await workflow.execute_activity_method(
-        PublicationActivities.open_revision, order, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
-    )
+    await execute_stage(PublicationActivities.open_revision, order, timeout=STEP_TIMEOUT, retry=STEP_RETRY)
 
 
 def _changes(form: dict) -> ProjectChanges:

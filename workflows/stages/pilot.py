@@ -7,6 +7,7 @@ import uuid
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
+from workflows import versions
 from workflows.human import ProjectSteps
 from workflows.models import TaskDecision
 from workflows.pilot import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
@@ -17,7 +18,7 @@ async def run(wf: ProjectSteps) -> dict:
     """Enrol the sites, run them side by side, and return what they reported."""
     enrolled = await _enrol(wf)
     org_ids = [uuid.UUID(str(o)) for o in enrolled.decision["site_org_ids"]]
-    if workflow.patched(SITE_OPEN_SIGNAL):
+    if versions.has(SITE_OPEN_SIGNAL):
         # The enrolment answers once every site's plan task is open (each site says so), and the
         # project waits for the sites' reports as for people.
         sites = await asyncio.gather(*(workflow.start_child_workflow(

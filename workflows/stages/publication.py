@@ -8,6 +8,7 @@ from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
 from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
+from workflows.local import execute_stage
 from workflows.models import TaskDecision
 from workflows.refusals import Refused
 from workflows.publication_models import NumberOutcome, PublicationOrder, PublisherRef
@@ -21,10 +22,8 @@ CHINA = timezone(timedelta(hours=8))
 
 async def run(wf: ProjectSteps) -> str:
     """'published', or 'returned' (to drafting)."""
-    publisher = await workflow.execute_activity_method(
-        PublicationActivities.resolve_publisher, wf.input.project_id,
-        start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
-    )
+    publisher = await execute_stage(PublicationActivities.resolve_publisher, wf.input.project_id,
+                                    timeout=STEP_TIMEOUT, retry=STEP_RETRY)
     approval = _approval_task(wf, publisher)
     await wf.write(
         changes=ProjectChanges(stage="publication", step="approval"),
@@ -77,9 +76,8 @@ async def _record(wf: ProjectSteps, publisher: PublisherRef, decided: TaskDecisi
         number_format=wf.input.policy.number_format, publication_date=day, approved_by_id=decided.actor_id,
         external_number=decided.decision.get("external_number") if wf.input.policy.number_issued_outside else None,
     )
-    return await workflow.execute_activity_method(
-        PublicationActivities.record_publication, order, start_to_close_timeout=STEP_TIMEOUT, retry_policy=STEP_RETRY,
-    )
+    return await execute_stage(PublicationActivities.record_publication, order, timeout=STEP_TIMEOUT,
+                               retry=STEP_RETRY)
 
 
 async def _publish(wf: ProjectSteps, decided: TaskDecision, number: str, day: date, publisher: PublisherRef) -> None:
