@@ -1,5 +1,5 @@
 """Naming co-drafters crosses into Temporal: the proposal is written in a short transaction, then each
-new invitation's workflow starts (workflows/consent.py) and opens a task for the named organisation's
+new invitation's workflow starts (workflows/consent/workflow.py) and opens a task for the named organisation's
 admins, and each invitation the proposer dropped is withdrawn."""
 
 import uuid
@@ -15,7 +15,7 @@ from services.projects import service as projects
 from services.projects.co_drafters import Invitation
 from services.projects.schemas import ProjectCreate, ProjectPublic, ProjectUpdate
 from workflows.client import start_consent, withdraw_consent
-from workflows.consent import CoDrafterConsentInput
+from workflows.consent.workflow import CoDrafterConsentInput
 
 
 async def create_project(

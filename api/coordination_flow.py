@@ -13,7 +13,7 @@ from services.coordination.schemas import CoordinationRequestCreate, Coordinatio
 from services.db import transaction
 from services.identity.principal import Principal
 from workflows.client import start_coordination
-from workflows.coordination import CoordinationInput, coordination_workflow_id
+from workflows.coordination.workflow import CoordinationInput, coordination_workflow_id
 
 
 async def send_request(

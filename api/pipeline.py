@@ -29,7 +29,7 @@ from services.tasks.registry import form_for, parse_decision
 from services.tasks.schemas import TaskPublic
 from standardflow.config import Settings
 from workflows import client as temporal
-from workflows.models import DecisionSeal, ProjectInput, TaskDecision
+from workflows.core.models import DecisionSeal, ProjectInput, TaskDecision
 
 
 async def submit_project(

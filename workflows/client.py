@@ -10,14 +10,14 @@ from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, TLSConfig
 
-from workflows.consent import CoDrafterConsentInput, CoDrafterConsentWorkflow
-from workflows.coordination import CoordinationInput, CoordinationWorkflow, coordination_workflow_id
-from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
-from workflows.project import ProjectWorkflow, project_workflow_id
+from workflows.consent.workflow import CoDrafterConsentInput, CoDrafterConsentWorkflow
+from workflows.coordination.workflow import CoordinationInput, CoordinationWorkflow, coordination_workflow_id
+from workflows.core.models import ProjectInput, ProjectSnapshot, TaskDecision
+from workflows.project.workflow import ProjectWorkflow, project_workflow_id
 
 
 class DecisionRefused(Exception):
-    """The workflow refused a decision: `key` is the message id of why (workflows/refusals.py), or the
+    """The workflow refused a decision: `key` is the message id of why (workflows/core/refusals.py), or the
     words themselves from a workflow that gave none, and `values` fill it in."""
 
     def __init__(self, key: str, values: dict) -> None:

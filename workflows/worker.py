@@ -9,23 +9,23 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from services.crypto.keyring import KeyRing
 from services.notifications.mail import MailConfig
 from services.notifications.messages import NoticeSite
-from workflows.activities import StepActivities
-from workflows.ballot import BallotWorkflow
-from workflows.ballot_activities import BallotActivities
-from workflows.consent import CoDrafterConsentWorkflow
-from workflows.consent_activities import ConsentActivities
-from workflows.consultation_activities import ConsultationActivities
-from workflows.coordination import CoordinationWorkflow
-from workflows.coordination_activities import CoordinationActivities
-from workflows.decision_activities import DecisionActivities
-from workflows.failure_activities import FailureActivities
-from workflows.notify_activities import NotifyActivities
-from workflows.panel import PanelWorkflow
-from workflows.panel_activities import PanelActivities
-from workflows.pilot import PilotSiteWorkflow
-from workflows.pilot_activities import PilotActivities
-from workflows.project import ProjectWorkflow
-from workflows.publication_activities import PublicationActivities
+from workflows.ballot.activities import BallotActivities
+from workflows.ballot.workflow import BallotWorkflow
+from workflows.consent.activities import ConsentActivities
+from workflows.consent.workflow import CoDrafterConsentWorkflow
+from workflows.coordination.activities import CoordinationActivities
+from workflows.coordination.workflow import CoordinationWorkflow
+from workflows.core.decision_activities import DecisionActivities
+from workflows.core.failure_activities import FailureActivities
+from workflows.core.notify_activities import NotifyActivities
+from workflows.core.step_activities import StepActivities
+from workflows.panel.activities import PanelActivities
+from workflows.panel.workflow import PanelWorkflow
+from workflows.pilot.activities import PilotActivities
+from workflows.pilot.workflow import PilotSiteWorkflow
+from workflows.project.consultation_activities import ConsultationActivities
+from workflows.project.publication_activities import PublicationActivities
+from workflows.project.workflow import ProjectWorkflow
 
 WORKFLOWS = [ProjectWorkflow, BallotWorkflow, PanelWorkflow, PilotSiteWorkflow, CoordinationWorkflow,
              CoDrafterConsentWorkflow]
@@ -58,7 +58,7 @@ def activities(sessions: async_sessionmaker[AsyncSession], decision_keys: KeyRin
 # every run shares one copy: it saves pydantic rebuilding their models' schemas, about 70 ms of CPU
 # a run. Workflow code itself stays sandboxed, and so stays checked for non-deterministic calls.
 SHARED = SandboxRestrictions.default.with_passthrough_modules(
-    "contracts", "workflows.models", "workflows.publication_models"
+    "contracts", "workflows.core.models", "workflows.project.publication_models"
 )
 
 

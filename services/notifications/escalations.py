@@ -1,6 +1,6 @@
 """What the secretaries who got an escalation (an `overdue_task`) can do about the late task: see who
 holds it and since when it is late, remind its holders, or give it to another person holding the role
-it is offered to. The escalation itself closes when the late task is done (workflows/deadlines.py)."""
+it is offered to. The escalation itself closes when the late task is done (workflows/core/deadlines.py)."""
 
 import uuid
 from dataclasses import dataclass

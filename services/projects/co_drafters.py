@@ -23,7 +23,7 @@ TAKING_PART = ProjectOrganisation.state == CoDrafterState.accepted
 
 @dataclass(frozen=True)
 class Invitation:
-    """What the consent workflow (workflows/consent.py) is started with."""
+    """What the consent workflow (workflows/consent/workflow.py) is started with."""
 
     link_id: uuid.UUID
     project_id: uuid.UUID

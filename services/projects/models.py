@@ -83,7 +83,7 @@ class ProjectOrganisation(SQLModel, table=True):
                                   sa_column_kwargs={"server_default": CoDrafterState.accepted.value})
     invited_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     invited_at: datetime | None = None
-    # The workflow that carries the invitation to the organisation's admins (workflows/consent.py).
+    # The workflow that carries the invitation to the organisation's admins (workflows/consent/workflow.py).
     workflow_id: str | None = Field(default=None, max_length=100)
     decided_by_id: uuid.UUID | None = Field(default=None, foreign_key="user_account.id")
     decided_at: datetime | None = None

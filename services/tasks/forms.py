@@ -87,7 +87,7 @@ PROPOSAL_FORMS = [
 ]
 
 # Offered to the people a missed deadline escalates to: the committee's secretaries, or an
-# organisation's admins (workflows/failures.py).
+# organisation's admins (workflows/core/failures.py).
 FAILURE_FORMS = [
     TaskForm(
         kind="resolve_failure", form=ResolveFailure, permission=Permission.ESCALATION_ACKNOWLEDGE,

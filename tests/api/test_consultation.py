@@ -19,7 +19,7 @@ from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.co_drafting import accept_co_drafters
 from tests.services import draft_samples as samples
 from tests.workflows.stage_harness_consultation import DraftingAndConsultation
-from workflows.models import ProjectInput
+from workflows.core.models import ProjectInput
 
 HEADERS = ["序号", "章条编号", "意见内容", "建议修改", "提出单位", "处理意见", "理由"]
 

@@ -18,7 +18,7 @@ from services.crypto import seals
 from services.crypto.keyring import KeyRing
 from tests.api.test_pages import sign_in
 from tests.helpers import create_proposal, inbox
-from workflows.models import DecisionSeal, TaskDecision
+from workflows.core.models import DecisionSeal, TaskDecision
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 from contracts.choices import CHOICES, allowed
 from contracts.steps import TaskSpec
 from services.tasks.registry import FORMS, form_schema
-from workflows.human import HumanSteps
-from workflows.models import TaskDecision
-from workflows.refusals import Refused
+from workflows.core.human import HumanSteps
+from workflows.core.models import TaskDecision
+from workflows.core.refusals import Refused
 
 
 def test_every_task_kind_has_a_decision_form_and_every_form_a_kind():

@@ -4,9 +4,9 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput
-from workflows.stages import demonstration
+from workflows.core.models import ProjectInput
+from workflows.project.stages import demonstration
+from workflows.project.steps import ProjectSteps
 
 
 @workflow.defn

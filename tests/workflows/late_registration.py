@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 from contracts.steps import TaskSpec
-from workflows.human import HumanSteps
+from workflows.core.human import HumanSteps
 
 
 class OpensOnSignalInput(BaseModel):

@@ -20,7 +20,7 @@ from services.projects.policy import policy_for
 from tests.helpers import create_proposal, inbox, org_id
 from tests.co_drafting import accept_co_drafters
 from tests.workflows.demonstration_harness import DemonstrationHarness
-from workflows.models import ProjectInput
+from workflows.core.models import ProjectInput
 
 DEMO_EXPERTS = ["wu.qiang", "zheng.hua", "feng.yu", "he.jing", "guo.tao"]
 

@@ -3,9 +3,9 @@ publication leads there. Kept apart from the tests so the workflow sandbox impor
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput
-from workflows.stages import pilot
+from workflows.core.models import ProjectInput
+from workflows.project.stages import pilot
+from workflows.project.steps import ProjectSteps
 
 
 @workflow.defn

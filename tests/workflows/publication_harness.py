@@ -5,9 +5,9 @@ workflow sandbox imports nothing but workflow code."""
 from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, TaskDecision
-from workflows.stages import evaluation, maintenance, publication
+from workflows.core.models import ProjectInput, TaskDecision
+from workflows.project.stages import evaluation, maintenance, publication
+from workflows.project.steps import ProjectSteps
 
 
 class HarnessInput(BaseModel):

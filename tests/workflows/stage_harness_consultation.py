@@ -4,9 +4,9 @@ sandbox imports nothing but workflow code."""
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, ProjectSnapshot
-from workflows.stages import consultation, drafting
+from workflows.core.models import ProjectInput, ProjectSnapshot
+from workflows.project.stages import consultation, drafting
+from workflows.project.steps import ProjectSteps
 
 
 @workflow.defn

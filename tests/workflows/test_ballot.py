@@ -12,7 +12,7 @@ from temporalio.service import RPCError
 
 from contracts.policy import BallotPolicy
 from tests.helpers import audit_actions, create_proposal, inbox
-from workflows.ballot import BallotInput, BallotResult, BallotWorkflow
+from workflows.ballot.workflow import BallotInput, BallotResult, BallotWorkflow
 
 MEMBERS = ["chen.jie", "liu.yang", "zhao.lei", "sun.li", "zhou.hui"]
 

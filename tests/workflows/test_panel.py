@@ -13,7 +13,7 @@ from tests.workflows.panel_support import (
     DEMO_EXPERTS, complete, demonstration, give_opinions, login, new_expert, opinion, project_input,
     submitted_project, task_of, user_id,
 )
-from workflows.panel import PanelInput, PanelWorkflow, panel_workflow_id
+from workflows.panel.workflow import PanelInput, PanelWorkflow, panel_workflow_id
 
 
 async def start_panel(stack, project: dict, experts: list[str]):

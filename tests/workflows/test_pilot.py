@@ -16,12 +16,12 @@ from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.workflows.pilot_harness import PilotHarness
-from workflows.activities import StepActivities
-from workflows.decision_activities import DecisionActivities
-from workflows.models import ProjectInput
-from workflows.notify_activities import NotifyActivities
-from workflows.pilot import PilotSiteWorkflow, pilot_workflow_id
-from workflows.pilot_activities import PilotActivities
+from workflows.core.decision_activities import DecisionActivities
+from workflows.core.models import ProjectInput
+from workflows.core.notify_activities import NotifyActivities
+from workflows.core.step_activities import StepActivities
+from workflows.pilot.activities import PilotActivities
+from workflows.pilot.workflow import PilotSiteWorkflow, pilot_workflow_id
 
 MONTH = timedelta(days=30)
 

@@ -17,7 +17,7 @@ from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.helpers import audit_actions, create_proposal, inbox, org_id
 from tests.workflows.publication_harness import HarnessInput, PublicationHarness
-from workflows.models import ProjectInput
+from workflows.core.models import ProjectInput
 
 SCORES = {"applicability": 4, "economic_benefit": 5, "social_benefit": 4, "coordination": 3}
 PILOTS = {"pilot_summary": "Pudong and Xuhui ran the interface for six months; 14 enterprises connected."}

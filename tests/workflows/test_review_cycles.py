@@ -8,8 +8,8 @@ import pytest
 from services.projects.models import StandardType
 from services.projects.policy import policy_for
 from tests.helpers import create_proposal, eventually, inbox
-from workflows.models import ProjectInput
-from workflows.project import ProjectWorkflow, project_workflow_id
+from workflows.core.models import ProjectInput
+from workflows.project.workflow import ProjectWorkflow, project_workflow_id
 
 CYCLES = 6
 

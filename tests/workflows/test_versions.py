@@ -6,7 +6,7 @@ import base64
 import json
 from pathlib import Path
 
-from workflows import versions
+from workflows.core import versions
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORIES = Path(__file__).parent / "histories"

@@ -1,4 +1,4 @@
-"""Who is asked about a step that failed for good (workflows/failures.py)."""
+"""Who is asked about a step that failed for good (workflows/core/failures.py)."""
 
 import uuid
 

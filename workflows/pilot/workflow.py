@@ -12,13 +12,13 @@ from temporalio import workflow
 
 from contracts.policy import ProjectPolicy
 from contracts.steps import EventSpec, TaskSpec
-from workflows import versions
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.local import execute_stage
-from workflows.models import TaskDecision
+from workflows.core import versions
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.core.local import execute_stage
+from workflows.core.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.pilot_activities import (
+    from workflows.pilot.activities import (
         EnrolledSite, MissedRecord, PilotActivities, PlanRecord, ReportRecord, SiteEnrolment,
     )
 

@@ -8,11 +8,11 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from contracts.steps import EventSpec, TaskSpec
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import ProjectSnapshot, TaskDecision
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.core.models import ProjectSnapshot, TaskDecision
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.consent_activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef
+    from workflows.consent.activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef
 
 CONSENT_KIND = "co_drafter_consent"
 

@@ -4,9 +4,9 @@ from datetime import datetime
 
 from temporalio import workflow
 
-from workflows.human import ProjectSteps
-from workflows.models import ProjectInput, ProjectSnapshot, TaskDecision
-from workflows.stages import (
+from workflows.core.models import ProjectInput, ProjectSnapshot, TaskDecision
+from workflows.project.steps import ProjectSteps
+from workflows.project.stages import (
     committee, consultation, demonstration, drafting, evaluation, maintenance, pilot, proposal, publication,
 )
 

@@ -5,10 +5,10 @@ tasks are in place (human.ANSWERS_WHEN_WAITING); ballots opened before that ran 
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows import versions
-from workflows.ballot import Ballot, BallotInput, BallotWorkflow
-from workflows.human import ProjectSteps
-from workflows.models import TaskDecision
+from workflows.ballot.workflow import Ballot, BallotInput, BallotWorkflow
+from workflows.core import versions
+from workflows.core.models import TaskDecision
+from workflows.project.steps import ProjectSteps
 
 BALLOT_IN_PROJECT = "ballot-in-project"
 

@@ -15,7 +15,7 @@ from services.crypto.keyring import KeyRing
 from services.db import transaction
 from services.identity.models import User
 from services.tasks.models import Task
-from workflows.models import DecisionCheck
+from workflows.core.models import DecisionCheck
 
 REFUSED = "decision.refused"
 

@@ -3,9 +3,9 @@
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
-from workflows.human import ProjectSteps
-from workflows.models import TaskDecision
-from workflows.refusals import Refused
+from workflows.core.models import TaskDecision
+from workflows.core.refusals import Refused
+from workflows.project.steps import ProjectSteps
 
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows.human import ProjectSteps
-from workflows.models import TaskDecision
-from workflows.stages.evaluation import open_revision
+from workflows.core.models import TaskDecision
+from workflows.project.stages.evaluation import open_revision
+from workflows.project.steps import ProjectSteps
 
 
 

@@ -11,12 +11,12 @@ from contracts.choices import OPINION_KIND
 from contracts.policy import PanelPolicy
 from contracts.steps import EventSpec, TaskSpec
 from contracts.tallies import PanelOutcome, tally_panel
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import Opening, TaskDecision
-from workflows.refusals import Refused
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.core.models import Opening, TaskDecision
+from workflows.core.refusals import Refused
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.panel_activities import (
+    from workflows.panel.activities import (
         Conclusion, Departure, OpinionRecord, PanelActivities, PanelFormation, Replacement,
     )
 

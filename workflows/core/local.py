@@ -19,7 +19,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-from workflows import versions
+from workflows.core import versions
 
 LOCAL_WRITES = "local-writes"
 STAGE_WRITES_LOCAL = "stage-writes-local"

@@ -27,7 +27,7 @@ class StepActivities:
     async def apply_step(self, spec: StepSpec) -> StepWritten | bool:
         """`written` is false when written before. The database being away is retried; a step the
         data refuses (a constraint it violates, a domain rule) fails at once, for people to resolve
-        (workflows/failures.py)."""
+        (workflows/core/failures.py)."""
         try:
             async with transaction(self._sessions) as session:
                 written = await steps.apply_step(session, spec, self._site)

@@ -14,16 +14,16 @@ from contracts.choices import VOTE_KIND
 from contracts.policy import BallotPolicy
 from contracts.steps import EventSpec, TaskSpec
 from contracts.tallies import tally_ballot
-from workflows import versions
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import ProjectSnapshot, TaskDecision
-from workflows.refusals import Refused
+from workflows.core import versions
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.core.models import ProjectSnapshot, TaskDecision
+from workflows.core.refusals import Refused
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.ballot_activities import BallotActivities, OpenedBallot
+    from workflows.ballot.activities import BallotActivities, OpenedBallot
 
 # The count starts a moment after the vote tasks fall due: by then each unanswered task's deadline
-# watcher (workflows/deadlines.py) has fired and finished, so closing the tasks cancels no timer that
+# watcher (workflows/core/deadlines.py) has fired and finished, so closing the tasks cancels no timer that
 # is firing at the same instant. Votes are refused from the deadline itself.
 COUNT_AFTER_DEADLINE = timedelta(seconds=1)
 ONE_TIMER = "ballot-one-timer"

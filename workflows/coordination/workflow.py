@@ -8,11 +8,11 @@ from pydantic import BaseModel
 from temporalio import workflow
 
 from contracts.steps import TaskSpec
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
-from workflows.models import ProjectSnapshot, TaskDecision
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
+from workflows.core.models import ProjectSnapshot, TaskDecision
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.coordination_activities import CoordinationActivities, HistoryLine
+    from workflows.coordination.activities import CoordinationActivities, HistoryLine
 
 
 

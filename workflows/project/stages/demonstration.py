@@ -9,10 +9,10 @@ applies to local standards without one, which this model cannot hold yet."""
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
-from workflows import versions
-from workflows.human import ProjectSteps
-from workflows.models import Opening, TaskDecision
-from workflows.panel import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
+from workflows.core import versions
+from workflows.core.models import Opening, TaskDecision
+from workflows.panel.workflow import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
+from workflows.project.steps import ProjectSteps
 
 PANEL_IN_PROJECT = "panel-in-project"
 

@@ -15,16 +15,16 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from contracts.steps import EventSpec, ProjectChanges, StepSpec, TaskSpec
-from workflows.deadlines import mail_outcomes
-from workflows.local import execute_write
-from workflows.models import TaskDecision
+from workflows.core.deadlines import mail_outcomes
+from workflows.core.local import execute_write
+from workflows.core.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.activities import StepActivities
-    from workflows.failure_activities import FailureActivities, FailureTarget
+    from workflows.core.step_activities import StepActivities
+    from workflows.core.failure_activities import FailureActivities, FailureTarget
 
 if TYPE_CHECKING:
-    from workflows.human import HumanSteps
+    from workflows.core.human import HumanSteps
 
 RESOLVE_KIND = "resolve_failure"
 ABANDONED = "StepAbandoned"  # the type of the error a workflow ends with when its step is abandoned
@@ -52,7 +52,7 @@ async def write_step(wf: "HumanSteps", step: StepSpec, timeout: timedelta, retry
 
 def _permanent(exc: ActivityError | ApplicationError) -> ApplicationError | None:
     """The error no retry can fix: an activity's failure carries it as its cause, a local activity's
-    (workflows/local.py) comes as itself."""
+    (workflows/core/local.py) comes as itself."""
     error = exc.cause if isinstance(exc, ActivityError) else exc
     return error if isinstance(error, ApplicationError) and error.non_retryable else None
 

@@ -4,12 +4,13 @@
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.local import execute_stage
-from workflows.stages.drafting import Submission
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT
+from workflows.core.local import execute_stage
+from workflows.project.stages.drafting import Submission
+from workflows.project.steps import ProjectSteps
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.consultation_activities import ConsultationActivities, ConsultationMoment, ConsultationOpening
+    from workflows.project.consultation_activities import ConsultationActivities, ConsultationMoment, ConsultationOpening
 
 
 

@@ -20,15 +20,15 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
 from contracts.steps import EventSpec, StepWritten, TaskSpec
-from workflows import versions
-from workflows.local import execute_write
-from workflows.models import TaskDecision
+from workflows.core import versions
+from workflows.core.local import execute_write
+from workflows.core.models import TaskDecision
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.notify_activities import NotifyActivities, NotifyRequest
+    from workflows.core.notify_activities import NotifyActivities, NotifyRequest
 
 if TYPE_CHECKING:
-    from workflows.human import HumanSteps
+    from workflows.core.human import HumanSteps
 
 OverdueRule = Callable[[TaskSpec], Awaitable[None]]
 
@@ -171,7 +171,7 @@ def mail_outcomes(wf: "HumanSteps", step_id: str, written: StepWritten | bool) -
     """Mails the outcome notices a step wrote when the worker mails (a bare bool: a step written before
     steps wrote outcome notices), beside the workflow's main line: a decision's answer never waits for
     an SMTP server, and `HumanSteps.finish` waits for the mail."""
-    # Not isinstance(written, StepWritten): a sandbox that imports workflows.models anew (the Replayer's)
+    # Not isinstance(written, StepWritten): a sandbox that imports workflows.core.models anew (the Replayer's)
     # holds another class than the one the result is decoded into.
     if not isinstance(written, bool) and written.mail and written.notification_ids \
             and versions.has(OUTCOME_MAIL):

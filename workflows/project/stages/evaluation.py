@@ -4,13 +4,14 @@ needs revision (a revision project opens) or is withdrawn; they may nominate it 
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.local import execute_stage
-from workflows.models import TaskDecision
-from workflows.publication_models import EvaluationRecord, RevisionOrder
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT
+from workflows.core.local import execute_stage
+from workflows.core.models import TaskDecision
+from workflows.project.publication_models import EvaluationRecord, RevisionOrder
+from workflows.project.steps import ProjectSteps
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.publication_activities import PublicationActivities
+    from workflows.project.publication_activities import PublicationActivities
 
 
 

@@ -7,14 +7,15 @@ from datetime import date, timedelta, timezone
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
-from workflows.human import STEP_RETRY, STEP_TIMEOUT, ProjectSteps
-from workflows.local import execute_stage
-from workflows.models import TaskDecision
-from workflows.refusals import Refused
-from workflows.publication_models import NumberOutcome, PublicationOrder, PublisherRef
+from workflows.core.human import STEP_RETRY, STEP_TIMEOUT
+from workflows.core.local import execute_stage
+from workflows.core.models import TaskDecision
+from workflows.core.refusals import Refused
+from workflows.project.publication_models import NumberOutcome, PublicationOrder, PublisherRef
+from workflows.project.steps import ProjectSteps
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.publication_activities import PublicationActivities
+    from workflows.project.publication_activities import PublicationActivities
 
 # Publication dates are Shanghai calendar dates.
 CHINA = timezone(timedelta(hours=8))

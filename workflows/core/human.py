@@ -9,17 +9,17 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey
+from temporalio.common import RetryPolicy
 
 from contracts.choices import allowed
 from contracts.steps import Completion, EventSpec, ProjectChanges, StepSpec, TaskSpec
-from workflows import failures, versions
-from workflows.deadlines import Deadlines
-from workflows.models import DecisionCheck, ProjectInput, ProjectSnapshot, TaskDecision
-from workflows.refusals import Refused, refusal
+from workflows.core import failures, versions
+from workflows.core.deadlines import Deadlines
+from workflows.core.models import DecisionCheck, ProjectSnapshot, TaskDecision
+from workflows.core.refusals import Refused, refusal
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.decision_activities import DecisionActivities
+    from workflows.core.decision_activities import DecisionActivities
 
 T = TypeVar("T")
 
@@ -119,7 +119,7 @@ class HumanSteps:
         # this workflow must not be refused.
         for spec in open_tasks:
             self._open[spec.id] = self.registered(spec)
-        # A step the data refuses for good waits for people to resolve it (workflows/failures.py).
+        # A step the data refuses for good waits for people to resolve it (workflows/core/failures.py).
         await failures.write_step(self, step, STEP_TIMEOUT, STEP_RETRY)
         for spec in open_tasks:
             self.deadlines.watch(self, spec)
@@ -279,35 +279,3 @@ class HumanSteps:
     async def wait_settled(self) -> ProjectSnapshot:
         await workflow.wait_condition(lambda: self._idle)
         return self.snapshot()
-
-
-STAGE = SearchAttributeKey.for_keyword("StandardFlowStage")
-
-
-class ProjectSteps(HumanSteps):
-    """The state every stage of a project's pipeline reads and changes."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.input: ProjectInput | None = None
-        self.returns = 0
-        self.panels_formed = 0
-        self.sites_open: set[str] = set()  # pilot sites whose plan task is open (workflows/pilot.py)
-        self.ballot = None  # the ballot running inside the project (workflows/ballot.py), once one opens
-        self.panel = None  # likewise its expert panel (workflows/panel.py)
-
-    def start(self, inp: ProjectInput) -> None:
-        self.input = inp
-        self.keep_time(inp.project_id, inp.policy.day_seconds, inp.policy.reminder_offsets_days)
-
-    @workflow.signal(name="pilot_site_open")
-    def pilot_site_open(self, org_id: str) -> None:
-        """A pilot site's plan task is open (workflows/pilot.py)."""
-        self.sites_open.add(org_id)
-
-    async def write(self, *, changes: ProjectChanges | None = None, **step: object) -> None:
-        """As HumanSteps.write; a new stage is also published as the StandardFlowStage search
-        attribute, so the Temporal UI lists projects by stage."""
-        if changes is not None and changes.stage and changes.stage != self._stage:
-            workflow.upsert_search_attributes([STAGE.value_set(changes.stage)])
-        await super().write(changes=changes, **step)

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows import versions
-from workflows.human import ProjectSteps
-from workflows.models import TaskDecision
+from workflows.core import versions
+from workflows.core.models import TaskDecision
+from workflows.project.steps import ProjectSteps
 
-# The submission is written with the consultation it opens (workflows/stages/consultation.py), so its
+# The submission is written with the consultation it opens (workflows/project/stages/consultation.py), so its
 # answer finds the consultation open. Before, it was written alone and the consultation opened after.
 OPENS_CONSULTATION = "submission-opens-consultation"
 

@@ -12,7 +12,7 @@ from services.db import transaction
 from services.errors import Conflict
 from services.evaluations import service as evaluations
 from services.evaluations.schemas import EvaluationCreate
-from workflows.publication_models import (
+from workflows.project.publication_models import (
     EvaluationRecord, NumberOutcome, PublicationOrder, PublisherRef, RevisionOrder,
 )
 

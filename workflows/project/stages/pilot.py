@@ -7,10 +7,10 @@ import uuid
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows import versions
-from workflows.human import ProjectSteps
-from workflows.models import TaskDecision
-from workflows.pilot import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
+from workflows.core import versions
+from workflows.core.models import TaskDecision
+from workflows.pilot.workflow import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
+from workflows.project.steps import ProjectSteps
 
 
 

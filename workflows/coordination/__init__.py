@@ -1,0 +1,1 @@
+"""A coordination request between organisations (workflow.py) and its records (activities.py)."""
