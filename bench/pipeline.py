@@ -187,16 +187,18 @@ class Embedded:
 
 class TimedTransport(httpx.AsyncHTTPTransport):
     """Counts every request, the inbox reads (GET /api/v1/tasks) and the refusals (409) among them, and
-    times each task completion (POST /tasks/{id}/complete)."""
+    times each task completion (POST /tasks/{id}/complete) and each inbox read."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.requests = self.inbox_reads = self.refused = 0
         self.completions: list[float] = []
+        self.reads: list[float] = []
 
     def reset(self) -> None:
         self.requests = self.inbox_reads = self.refused = 0
         self.completions.clear()
+        self.reads.clear()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         started = time.perf_counter()
@@ -206,6 +208,8 @@ class TimedTransport(httpx.AsyncHTTPTransport):
         self.refused += response.status_code == 409
         if request.method == "POST" and request.url.path.endswith("/complete") and response.status_code == 200:
             self.completions.append(time.perf_counter() - started)
+        elif request.method == "GET" and request.url.path == "/api/v1/tasks" and response.status_code == 200:
+            self.reads.append(time.perf_counter() - started)
         return response
 
 
@@ -536,7 +540,9 @@ async def report(j: Journey, lead: str, task: dict) -> bool:
     return response.status_code == 200
 
 
-def percentile(values: list[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000, 1)
 
@@ -583,7 +589,9 @@ def summary(decisions: list[int], concurrency: int, until: str, elapsed: float, 
         "pipeline_timer_s_mean": round(clock.timer_s / len(decisions), 2),
         "decisions_per_s_run": round(total / elapsed, 2), "decisions_per_s_deciding": round(total / deciding, 2),
         "complete_p50_ms": percentile(transport.completions, 0.5),
-        "complete_p95_ms": percentile(transport.completions, 0.95), "http_requests": transport.requests,
+        "complete_p95_ms": percentile(transport.completions, 0.95),
+        "inbox_p50_ms": percentile(transport.reads, 0.5), "inbox_p95_ms": percentile(transport.reads, 0.95),
+        "http_requests": transport.requests,
         "http_requests_per_decision": round(transport.requests / total, 2), "inbox_reads": transport.inbox_reads,
         "inbox_reads_per_decision": round(transport.inbox_reads / total, 2), "http_409": transport.refused,
     }
@@ -668,7 +676,8 @@ def compare(ours: dict, bare: dict) -> str:
         f"decisions/s StandardFlow {ours['decisions_per_s_deciding']} (over decision time; "
         f"{ours['decisions_per_s_run']} over the whole run, {ours['all_waiting_on_timers_s']} s of it with "
         f"every pipeline waiting on timers) / bare {bare['decisions_per_s']} = ratio {ratio:.2f} (target >= 0.35); "
-        f"task completion p50/p95 {ours['complete_p50_ms']}/{ours['complete_p95_ms']} ms; "
+        f"task completion p50/p95 {ours['complete_p50_ms']}/{ours['complete_p95_ms']} ms (target p95 <= 1000), "
+        f"inbox read {ours['inbox_p50_ms']}/{ours['inbox_p95_ms']} ms (target p95 <= 200); "
         f"bare update p50/p95 {bare['update_p50_ms']}/{bare['update_p95_ms']} ms",
         f"CPU ms per decision: StandardFlow API {cpu.get('api')} + worker {cpu.get('worker')} + Temporal server "
         f"{cpu.get('temporal')} = {cpu['total']} (target <= 60); bare client+worker {bare_cpu['client']} + "
