@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services import sqlite_inline
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -39,9 +41,13 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An async engine. On SQLite a transaction that may write starts IMMEDIATE, so writers queue
     instead of failing; one opened `read_only` starts DEFERRED and refuses writes (see `transaction`)."""
     if is_sqlite(url):
-        engine = create_async_engine(
-            async_url(url), connect_args={"timeout": 30, "isolation_level": None}
-        )
+        database = make_url(url).database
+        if database and database != ":memory:" and not make_url(url).query:
+            # Statements on the loop, the lock and the commit off it (services/sqlite_inline.py).
+            engine = create_async_engine(async_url(url), async_creator=sqlite_inline.connector(
+                database, timeout=30, isolation_level=None))
+        else:
+            engine = create_async_engine(async_url(url), connect_args={"timeout": 30, "isolation_level": None})
         _serialise_sqlite_writers(engine)
         return engine
     return create_async_engine(async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
