@@ -25,16 +25,18 @@ from typing import Any
 # Statements that may wait for the write lock or for the disk, by their first word.
 _WAITING = ("BEGIN", "COMMIT", "END", "VACUUM")
 
-
-def _may_wait(sql: str) -> bool:
-    head = sql.lstrip()[:16].upper()
-    return head.startswith(_WAITING) or head.startswith("PRAGMA JOURNAL")
-
-
 # Waiting for the lock and writing to disk have threads of their own: were they to share a pool, the
 # connections queued for the lock could take every thread, and the one holding it could not commit.
 _LOCKING = ThreadPoolExecutor(max_workers=32, thread_name_prefix="sqlite-lock")
 _SYNCING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sqlite-commit")
+
+
+def _threads_for(sql: str) -> ThreadPoolExecutor | None:
+    """The threads a statement that may wait runs on (committing, or taking the lock); None: the loop."""
+    head = sql.lstrip()[:16].upper()
+    if head.startswith(("COMMIT", "END")):
+        return _SYNCING
+    return _LOCKING if head.startswith(_WAITING) or head.startswith("PRAGMA JOURNAL") else None
 
 
 async def _off_loop(function: Callable[[], Any], threads: ThreadPoolExecutor) -> Any:
@@ -55,8 +57,9 @@ class Cursor:
 
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> "Cursor":
         call = partial(self._cursor.execute, sql, () if parameters is None else parameters)
-        if _may_wait(sql):
-            await _off_loop(call, _SYNCING if sql.lstrip()[:3].upper() in ("COM", "END") else _LOCKING)
+        threads = _threads_for(sql)
+        if threads is not None:
+            await _off_loop(call, threads)
         else:
             call()
         return self
@@ -146,9 +149,7 @@ class Connection:
         self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._conn.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         """Closes at once (SQLAlchemy's terminate)."""
