@@ -4,7 +4,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.worker.workflow_sandbox import SandboxRestrictions
 
 from services.crypto.keyring import KeyRing
 from services.notifications.mail import MailConfig
@@ -18,6 +18,7 @@ from workflows.coordination.workflow import CoordinationWorkflow
 from workflows.core.decision_activities import DecisionActivities
 from workflows.core.failure_activities import FailureActivities
 from workflows.core.notify_activities import NotifyActivities
+from workflows.core.sandbox import runner
 from workflows.core.step_activities import StepActivities
 from workflows.panel.activities import PanelActivities
 from workflows.panel.workflow import PanelWorkflow
@@ -58,7 +59,8 @@ def activities(sessions: async_sessionmaker[AsyncSession], decision_keys: KeyRin
 # every run shares one copy: it saves pydantic rebuilding their models' schemas, about 70 ms of CPU
 # a run. Workflow code itself stays sandboxed, and so stays checked for non-deterministic calls.
 SHARED = SandboxRestrictions.default.with_passthrough_modules(
-    "contracts", "workflows.core.models", "workflows.project.publication_models"
+    "contracts", "workflows.core.models", "workflows.project.publication_models", "workflows.ballot.models",
+    "workflows.panel.models", "workflows.pilot.models", "workflows.coordination.models", "workflows.consent.models",
 )
 
 
@@ -72,5 +74,5 @@ def build_worker(
     when None); standardflow worker takes it from Settings.worker_max_cached_workflows."""
     cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
     return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, decision_keys, mail, site),
-                  workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED), **cache)
+                  workflow_runner=runner(SHARED), **cache)
 

@@ -10,13 +10,13 @@ import uuid
 import pytest
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.worker import Worker
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from api.pipeline import sealed
 from services.crypto.keyring import KeyRing
 from services.errors import Conflict
 from tests.helpers import create_proposal, inbox
 from tests.workflows.late_registration import OpensOnSignal, OpensOnSignalInput
+from workflows.core.sandbox import runner
 from workflows.worker import SHARED, activities
 
 pytestmark = pytest.mark.timeout(120)
@@ -45,7 +45,7 @@ async def _early(handle, inp: OpensOnSignalInput, actor_id: str, decision: str, 
 async def queue(stack, temporal_client, sessions):
     name = f"sf-late-{uuid.uuid4().hex[:8]}"
     async with Worker(temporal_client, task_queue=name, workflows=[OpensOnSignal], activities=activities(sessions, stack.settings.key_ring("decision")),
-                      workflow_runner=SandboxedWorkflowRunner(restrictions=SHARED)):
+                      workflow_runner=runner(SHARED)):
         yield name
 
 

@@ -6,14 +6,14 @@ import asyncio
 import uuid
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from temporalio import workflow
 
 from contracts.ballots import BallotClosing, BallotOpening
 from contracts.choices import VOTE_KIND
-from contracts.policy import BallotPolicy
 from contracts.steps import EventSpec, TaskSpec
 from contracts.tallies import tally_ballot
+from workflows.ballot.models import BallotInput, BallotResult
 from workflows.core import versions
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.models import ProjectSnapshot, TaskDecision
@@ -27,29 +27,6 @@ with workflow.unsafe.imports_passed_through():
 # is firing at the same instant. Votes are refused from the deadline itself.
 COUNT_AFTER_DEADLINE = timedelta(seconds=1)
 ONE_TIMER = "ballot-one-timer"
-
-
-class BallotInput(BaseModel):
-    project_id: uuid.UUID
-    committee_id: uuid.UUID
-    committee_org_id: uuid.UUID
-    purpose: str  # e.g. "new_work_item"
-    draft_id: uuid.UUID | None = None  # the draft version the ballot is on, if any
-    rules: BallotPolicy = Field(default_factory=BallotPolicy)
-    # From the project's policy: the length of a policy day, and when members are reminded.
-    day_seconds: int = 86_400
-    reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
-
-
-class BallotResult(BaseModel):
-    ballot_id: uuid.UUID
-    passed: bool
-    eligible: int  # voting members less those who recused
-    approve: int
-    disapprove: int
-    abstain: int
-    recused: int
-    reason: str
 
 
 class Ballot:

@@ -1,13 +1,11 @@
 """A co-drafter's consent: naming an organisation as co-drafter opens a task for its admins, who
 accept or decline; until one accepts, the organisation takes no part in the project."""
 
-import uuid
-
-from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from contracts.steps import EventSpec, TaskSpec
+from workflows.consent.models import CoDrafterConsentInput
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.models import ProjectSnapshot, TaskDecision
 
@@ -15,13 +13,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.consent.activities import ConsentActivities, ConsentDecision, ConsentRecorded, InvitationRef
 
 CONSENT_KIND = "co_drafter_consent"
-
-
-class CoDrafterConsentInput(BaseModel):
-    link_id: uuid.UUID  # the ProjectOrganisation row of the invitation
-    project_id: uuid.UUID
-    org_id: uuid.UUID
-    invited_by_id: uuid.UUID | None = None
 
 
 @workflow.defn

@@ -2,28 +2,16 @@
 forward it; the answer lands in the sender's inbox. Past its due date the request is flagged overdue."""
 
 import uuid
-from datetime import datetime
 
-from pydantic import BaseModel
 from temporalio import workflow
 
 from contracts.steps import TaskSpec
+from workflows.coordination.models import CoordinationInput
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.models import ProjectSnapshot, TaskDecision
 
 with workflow.unsafe.imports_passed_through():
     from workflows.coordination.activities import CoordinationActivities, HistoryLine
-
-
-
-class CoordinationInput(BaseModel):
-    request_id: uuid.UUID
-    project_id: uuid.UUID | None = None
-    from_org_id: uuid.UUID
-    sender_id: uuid.UUID
-    to_org_id: uuid.UUID
-    subject: str
-    due_at: datetime
 
 
 def coordination_workflow_id(request_id: object) -> str:

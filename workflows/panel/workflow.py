@@ -4,38 +4,21 @@ stays to finish them."""
 
 import uuid
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from temporalio import workflow
 
 from contracts.choices import OPINION_KIND
-from contracts.policy import PanelPolicy
 from contracts.steps import EventSpec, TaskSpec
-from contracts.tallies import PanelOutcome, tally_panel
+from contracts.tallies import tally_panel
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.models import Opening, TaskDecision
 from workflows.core.refusals import Refused
+from workflows.panel.models import PanelInput, PanelResult
 
 with workflow.unsafe.imports_passed_through():
     from workflows.panel.activities import (
         Conclusion, Departure, OpinionRecord, PanelActivities, PanelFormation, Replacement,
     )
-
-
-class PanelInput(BaseModel):
-    project_id: uuid.UUID
-    committee_id: uuid.UUID
-    committee_org_id: uuid.UUID
-    expert_ids: list[uuid.UUID]
-    rules: PanelPolicy
-    formed_by: uuid.UUID | None = None  # the secretary who named the experts
-    replacement_days: int = 14  # how long the secretary has to fill a seat
-    # From the project's policy: the length of a policy day, and when experts are reminded.
-    day_seconds: int = 86_400
-    reminder_offsets_days: list[int] = Field(default_factory=lambda: [3, 1])
-
-
-class PanelResult(PanelOutcome):
-    panel_id: uuid.UUID
 
 
 def panel_workflow_id(project_id: object, number: int) -> str:

@@ -7,15 +7,14 @@ import calendar
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from pydantic import BaseModel, Field
 from temporalio import workflow
 
-from contracts.policy import ProjectPolicy
 from contracts.steps import EventSpec, TaskSpec
 from workflows.core import versions
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.local import execute_stage
 from workflows.core.models import TaskDecision
+from workflows.pilot.models import PilotSiteInput, PilotSiteResult
 
 with workflow.unsafe.imports_passed_through():
     from workflows.pilot.activities import (
@@ -27,27 +26,6 @@ REPORT_KINDS = ("pilot_plan", "pilot_progress_report", "pilot_final_report")
 # enrolment answers only when every site's first task is in its pilot leads' inboxes.
 SITE_OPEN_SIGNAL = "pilot-site-open-signal"
 SITE_OPEN = "pilot_site_open"  # the signal, received by ProjectSteps.pilot_site_open
-
-
-class PilotSiteInput(BaseModel):
-    project_id: uuid.UUID
-    site_org_id: uuid.UUID
-    committee_id: uuid.UUID
-    committee_org_id: uuid.UUID
-    enrolled_by_id: uuid.UUID
-    policy: ProjectPolicy
-
-
-class PilotSiteResult(BaseModel):
-    site_id: uuid.UUID
-    org_id: uuid.UUID
-    org_code: str
-    status: str  # "completed" | "lapsed"
-    flagged: bool
-    reports_submitted: int
-    reports_missed: int
-    final_summary: str = ""
-    final_metrics: dict[str, float] = Field(default_factory=dict)
 
 
 def pilot_workflow_id(project_id: object, org_id: object) -> str:
