@@ -44,7 +44,10 @@ async def record(
     actor_label: str = "user",
     project_id: uuid.UUID | None = None,
     data: dict | None = None,
+    flush: bool = True,
 ) -> AuditEvent:
+    """Appends the record to the chain. With `flush` false it is written by the session's next flush,
+    at the latest before the next record reads the chain's head."""
     if session.bind.dialect.name == "postgresql":
         await session.exec(text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=_CHAIN_LOCK))
     last = (await session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1))).first()
@@ -61,7 +64,8 @@ async def record(
     )
     event.hash = _digest(event)
     session.add(event)
-    await session.flush()
+    if flush:
+        await session.flush()
     return event
 
 

@@ -134,7 +134,8 @@ async def notify_outcomes(
     session: AsyncSession, step_id: str, project_id: uuid.UUID | None, events: list[Event], site: NoticeSite
 ) -> list[uuid.UUID]:
     """Writes a notice of each outcome among the step's events to each person concerned; the ids of
-    the notices written (for mailing)."""
+    the notices written (for mailing). The notices are named after the step, which is written at most
+    once, so they are new: added to the session, written with the step."""
     told = [event for event in events if event.action in OUTCOMES]
     if not told or project_id is None:
         return []
@@ -144,7 +145,7 @@ async def notify_outcomes(
     for event in told:
         for reader in readers:
             message = compose(OUTCOMES[event.action], event.data, project, reader_language(reader), site)
-            written.append(await outbox.write_once(
+            written.append(outbox.add_notice(
                 session, reader.id, f"{step_id}:{event.action}", NotificationKind.outcome, message,
                 project_id=project.id,
             ))

@@ -44,22 +44,33 @@ class EscalationSlot:
     committee_id: uuid.UUID | None
 
 
-async def notify_task(session: AsyncSession, notice: TaskNotice, site: NoticeSite | None = None) -> list[uuid.UUID]:
-    """Writes the notice for each recipient, once and in their language; nothing for a task no longer open."""
-    task = await session.get(Task, notice.task_id)
+async def notify_task(session: AsyncSession, notice: TaskNotice, site: NoticeSite | None = None, *,
+                      task: Task | None = None, new: bool = False) -> list[uuid.UUID]:
+    """Writes the notice for each recipient, once and in their language; nothing for a task no longer open.
+    `task`: the task itself, when the caller holds it. `new`: no notice of this key can have been written
+    before (a step, written at most once, names its notices after itself or the tasks it opens), so none
+    is looked for, and the rows are written by the caller's next flush."""
+    task = task if task is not None else await session.get(Task, notice.task_id)
     if task is None or task.state not in ACTIVE_STATES:
         return []
     if notice.kind == NotificationKind.escalation:
         recipients = await escalation_recipients(session, task)
     else:
         recipients = await task_recipients(session, task)
+    if not recipients:
+        return []
     project = await session.get(StandardProject, task.project_id) if task.project_id else None
+    readers = {user.id: user for user in (await session.exec(select(User).where(col(User.id).in_(recipients)))).all()}
     written = []
     for user_id in recipients:
-        lang = messages.reader_language(await session.get(User, user_id))
+        lang = messages.reader_language(readers.get(user_id))
         message = messages.compose(notice.kind, task, project, lang, site or NoticeSite(), notice.days_left)
-        written.append(await write_once(session, user_id, notice.key, notice.kind, message,
-                                        task_id=task.id, project_id=task.project_id))
+        if new:
+            written.append(add_notice(session, user_id, notice.key, notice.kind, message,
+                                      task_id=task.id, project_id=task.project_id))
+        else:
+            written.append(await write_once(session, user_id, notice.key, notice.kind, message,
+                                            task_id=task.id, project_id=task.project_id))
     return written
 
 
@@ -119,12 +130,21 @@ async def write_once(
     existing = (await session.exec(query)).first()
     if existing is not None:
         return existing
+    written = add_notice(session, user_id, key, kind, message, task_id=task_id, project_id=project_id)
+    await session.flush()
+    return written
+
+
+def add_notice(
+    session: AsyncSession, user_id: uuid.UUID, key: str, kind: NotificationKind, message: messages.Message, *,
+    task_id: uuid.UUID | None = None, project_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """The notice of the event `key` to this person, added to the session: for a key nobody wrote before."""
     row = Notification(
         recipient_id=user_id, kind=kind, subject_zh=message.subject_zh, subject_en=message.subject_en,
         body=message.body, task_id=task_id, project_id=project_id, dedup_key=key,
     )
     session.add(row)
-    await session.flush()
     return row.id
 
 
