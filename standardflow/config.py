@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     # no port (the default) serves none.
     worker_health_host: str = "127.0.0.1"
     worker_health_port: int | None = None
+    # How long a stopping worker lets the activities under way finish before it cancels them.
+    worker_grace_seconds: int = 20
     # The length of a policy day for projects started from now on: 86400 in real use; a
     # demonstration or benchmark may compress the calendar (e.g. 1 makes a 30-day consultation last 30 s).
     policy_day_seconds: int = 86_400
@@ -62,6 +64,8 @@ class Settings(BaseSettings):
     signing_key_path: Path | None = None
     token_ttl_minutes: int = 60
     session_secret: str = DEFAULT_SESSION_SECRET
+    # Where people reach the API and its pages; unset, the address the API listens on
+    # (http://127.0.0.1:<api_port> when it listens on every interface).
     public_base_url: str = "http://127.0.0.1:8000"
     # The IANA zone the pages and the notices show times in, whatever the server's own zone.
     time_zone: str = "Asia/Shanghai"
@@ -116,6 +120,14 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For names the client (comma-separated addresses or networks, "*" for
     # any); none by default, so a client cannot pick the address its sign-in failures count against.
     trusted_proxies: str = ""
+
+    @model_validator(mode="after")
+    def _public_base_url_of_the_api_port(self) -> "Settings":
+        if "public_base_url" not in self.model_fields_set:
+            host = "127.0.0.1" if self.api_host in ("", "0.0.0.0", "::") else self.api_host
+            host = f"[{host}]" if ":" in host else host
+            self.public_base_url = f"http://{host}:{self.api_port}"
+        return self
 
     @model_validator(mode="after")
     def _policy_overrides_fit_the_policies(self) -> "Settings":

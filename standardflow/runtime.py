@@ -1,6 +1,8 @@
 """Long-running parts: the worker, the API server, and the embedded Temporal dev server."""
 
 import asyncio
+import ctypes
+import os
 import shutil
 import signal
 import socket
@@ -8,6 +10,7 @@ import subprocess
 import sys
 import time
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from pathlib import Path
 
 from services.db import answers as db_answers
@@ -34,7 +37,32 @@ def temporal_binary() -> str:
     return found
 
 
-def start_dev_server(settings: Settings) -> subprocess.Popen:
+# Set by `standardflow dev` for the worker and the API it starts: its process id.
+PARENT_ENV = "STANDARDFLOW_DEV_PARENT"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> None:
+    """Asks Linux to send this process SIGTERM when the process that started it dies, however it dies
+    (prctl PR_SET_PDEATHSIG; it holds across exec). Elsewhere it does nothing."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+
+
+def follow_dev_parent() -> None:
+    """In a worker or API that `standardflow dev` started: stop when dev is gone, even by SIGKILL."""
+    parent = os.environ.get(PARENT_ENV)
+    if not parent:
+        return
+    die_with_parent()
+    if os.getppid() != int(parent):  # dev died before the request took hold
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def start_dev_server(settings: Settings, *, die_with_parent_process: bool = False) -> subprocess.Popen:
+    """Temporal's dev server, in a session of its own (a Ctrl-C meant for the caller does not reach it
+    first). `die_with_parent_process`: it also stops when the caller dies; only for a caller with no
+    threads yet, since it runs code in the child before exec."""
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     log = open(settings.var_dir / "temporal.log", "ab")  # noqa: SIM115 - lives as long as the server
     command = [
@@ -49,7 +77,8 @@ def start_dev_server(settings: Settings) -> subprocess.Popen:
         "--search-attribute", f"{STAGE_SEARCH_ATTRIBUTE}=Keyword",
         "--log-level", "warn",
     ]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                               preexec_fn=die_with_parent if die_with_parent_process else None)  # noqa: PLW1509
     wait_for_port("127.0.0.1", settings.temporal_port, timeout=60, process=process)
     return process
 
@@ -81,7 +110,8 @@ async def run_worker(settings: Settings) -> None:
     engine = create_engine(settings.resolved_database_url)
     worker = build_worker(client, settings.task_queue, session_factory(engine),
                           decision_keys=settings.key_ring("decision"), mail=settings.mail,
-                          max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site)
+                          max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site,
+                          grace=timedelta(seconds=settings.worker_grace_seconds))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,5 +1,7 @@
 """The worker: every workflow and activity StandardFlow runs, on one task queue."""
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
@@ -67,12 +69,14 @@ SHARED = SandboxRestrictions.default.with_passthrough_modules(
 def build_worker(
     client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], *, decision_keys: KeyRing,
     mail: MailConfig | None = None, max_cached_workflows: int | None = None, site: NoticeSite | None = None,
+    grace: timedelta = timedelta(0),
 ) -> Worker:
     """`decision_keys`: the ring the API seals decisions with (Settings.key_ring("decision")).
     `mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
     `max_cached_workflows`: how many workflows stay in memory between their events (the SDK's default
-    when None); standardflow worker takes it from Settings.worker_max_cached_workflows."""
+    when None); standardflow worker takes it from Settings.worker_max_cached_workflows. `grace`: on
+    shutdown, how long the activities under way may go on before they are cancelled (Settings.worker_grace_seconds)."""
     cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
     return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, decision_keys, mail, site),
-                  workflow_runner=runner(SHARED), **cache)
+                  workflow_runner=runner(SHARED), graceful_shutdown_timeout=grace, **cache)
 

@@ -104,3 +104,79 @@ def _the_ui_reads_payloads_through_the_api(base: str, ui_port: int) -> None:
     sealed = httpx.post(f"{endpoint}/encode", json={"payloads": [plain]}, headers=admin).json()
     assert sealed["payloads"][0]["data"] != plain["data"]
     assert httpx.post(f"{endpoint}/decode", json=sealed, headers=admin).json() == {"payloads": [plain]}
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has stopped; only its parent's wait is missing
+
+
+def _started(tmp_path: Path) -> tuple[subprocess.Popen, dict[str, int], str, list[str]]:
+    """`standardflow dev` on ports of its own, its public address left to follow the API's port, up and
+    announced; with what it printed so far and a list that keeps what it prints later."""
+    ports = {"api": _free_port(), "temporal": _free_port(), "ui": _free_port()}
+    env = {
+        **os.environ, "STANDARDFLOW_VAR_DIR": str(tmp_path / "var"), "STANDARDFLOW_API_PORT": str(ports["api"]),
+        "STANDARDFLOW_TEMPORAL_PORT": str(ports["temporal"]), "STANDARDFLOW_TEMPORAL_UI_PORT": str(ports["ui"]),
+        "PYTHONUNBUFFERED": "1",
+    }
+    for name in ("STANDARDFLOW_TEMPORAL_ADDRESS", "STANDARDFLOW_DATABASE_URL", "STANDARDFLOW_PUBLIC_BASE_URL"):
+        env.pop(name, None)
+    process = subprocess.Popen([sys.executable, "-m", "standardflow", "dev"], cwd=tmp_path, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output = _wait_for_line(process, "Ctrl-C stops everything", timeout=150)
+    later: list[str] = []
+    threading.Thread(target=lambda: later.extend(process.stdout), daemon=True).start()
+    return process, ports, output, later
+
+
+def _gone_within(pids: list[int], ports: dict[str, int], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and (any(map(_alive, pids)) or any(map(_port_open, ports.values()))):
+        time.sleep(0.2)
+    assert [pid for pid in pids if _alive(pid)] == []
+    assert {name: port for name, port in ports.items() if _port_open(port)} == {}
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_dev_stops_everything_on_a_process_managers_signal(tmp_path: Path, stop: signal.Signals):
+    process, ports, output, later = _started(tmp_path)
+    try:
+        children = _children(process.pid)
+        assert len(children) == 3, children  # the Temporal dev server, the worker and the API
+        # The banner names where the API actually listens, and the Temporal UI's codec goes there too.
+        base = f"http://127.0.0.1:{ports['api']}"
+        assert f"app:         {base}/" in output and f"API docs:    {base}/docs" in output
+        _the_ui_reads_payloads_through_the_api(base, ports["ui"])
+
+        process.send_signal(stop)
+        assert process.wait(timeout=60) == 0, "".join(later)
+        _gone_within(children, ports, seconds=5)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.timeout(240)
+def test_what_dev_started_stops_when_dev_is_killed(tmp_path: Path):
+    process, ports, _, later = _started(tmp_path)
+    children = _children(process.pid)
+    assert len(children) == 3, children
+
+    process.kill()  # SIGKILL: dev has no say in it
+    process.wait(timeout=10)
+
+    try:
+        _gone_within(children, ports, seconds=30)
+    finally:
+        for pid in children:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
