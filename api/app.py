@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
-from api import cors, errors, limits, security_headers
+from api import cors, errors, limits, metrics, security_headers
 from api.auth import identity
 from api.routes import admin, auth, ballots, catalogue, codec, consultations, coordination, dashboard, drafts, escalations, evaluations, health, invitations, notifications, panels, pilots, projects, reference, task_events, tasks, timeline
 from api.web import site
@@ -54,6 +54,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     install_web(app, settings)
     cors.install(app, settings)  # the Temporal UI's calls to the codec endpoint, around the session
     security_headers.install(app, settings)  # around everything, the refusals of the other middlewares too
+    metrics.install(app)  # outermost: it counts every answer, the security headers' too
     for module in (health, auth, admin, invitations, reference, projects, task_events, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, codec, site):
         app.include_router(module.router)
     return app

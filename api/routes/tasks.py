@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import PlainValidator
 
-from api import pipeline
+from api import metrics, pipeline
 from api.deps import PrincipalDep, SessionDep, TemporalDep
 from api.errors import refusals
 from services.tasks import feed, service as tasks
@@ -27,7 +27,7 @@ DecisionBody = Annotated[dict[str, Any], PlainValidator(_json_object, json_schem
 
 @router.get("", response_model=TaskPage)
 async def list_tasks(
-    session: SessionDep, principal: PrincipalDep, flt: Annotated[TaskFilter, Query()]
+    request: Request, session: SessionDep, principal: PrincipalDep, flt: Annotated[TaskFilter, Query()]
 ) -> TaskPage:
     """Your inbox: tasks assigned to you and tasks offered to your organisations' roles.
 
@@ -36,7 +36,8 @@ async def list_tasks(
     first, then by due date) or `age` (oldest first); page with `limit` and the `next_cursor` you were
     given, keeping the same sort.
     """
-    return await tasks.list_tasks(session, principal, flt)
+    with metrics.of(request).inbox.time():
+        return await tasks.list_tasks(session, principal, flt)
 
 
 @router.get("/summary", response_model=TaskSummary)
@@ -87,5 +88,7 @@ async def complete_task(
     The project's workflow checks the decision is allowed now (409 with the reason if not).
     Sending the same decision again returns the same result; a different one after completion is 409.
     """
-    return await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
-                                         principal, task_id, body)
+    done = await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
+                                        principal, task_id, body)
+    metrics.of(request).completed(done)
+    return done

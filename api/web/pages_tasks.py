@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.datastructures import FormData
 
-from api import pipeline
+from api import metrics, pipeline
 from api.deps import PrincipalDep, TemporalDep
 from api.web import conflict_step
 from api.web.decision_form import (
@@ -64,8 +64,9 @@ async def decide(
     status = 422
     if not problems:
         try:
-            await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
-                                          principal, task_id, body)
+            done = await pipeline.complete_task(request.app.state.sessions, client, request.app.state.decision_keys,
+                                                principal, task_id, body)
+            metrics.of(request).completed(done)
             return go("/inbox", "task_done")
         except RequestValidationError as exc:
             problems = problems_from_pydantic(list(exc.errors()), skip=1)

@@ -45,6 +45,7 @@ def _org(world: dict) -> dict:
 API = [
     Row("GET", "/healthz", EVERYONE),
     Row("GET", "/readyz", EVERYONE),
+    Row("GET", "/metrics", EVERYONE),  # counts for the scraper, no one's data
     Row("GET", "/openapi.json", EVERYONE),
     Row("GET", "/docs", EVERYONE),
     Row("GET", "/docs/oauth2-redirect", EVERYONE),
