@@ -4,6 +4,7 @@ beside the worker's event loop.
 
     /healthz  200 while the worker's event loop answers; 503 when it does not within ANSWER_WITHIN_S
     /readyz   200 when the database and Temporal both answer; 503 names the one that does not
+    /metrics  Prometheus metrics, when the worker hands `metrics` in (text exposition format)
 
 Anything else is 404 (405 for another method). Each answer is asked of the worker's loop
 (asyncio.run_coroutine_threadsafe) with a time limit, so a stuck loop is never reported alive. Each
@@ -33,17 +34,21 @@ ANSWER_WITHIN_S = 2.0  # inside the probes' own timeouts (deploy/: 3 s and 5 s)
 READ_TIMEOUT_S = 5.0
 MAX_HEAD_BYTES = 8 * 1024
 MAX_CONNECTIONS = 32
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 log = logging.getLogger(__name__)
 
 
 @asynccontextmanager
 async def serving(host: str, port: int, checks: Mapping[str, Check], *, answer_within: float = ANSWER_WITHIN_S,
-                  read_within: float = READ_TIMEOUT_S) -> AsyncIterator[tuple[str, int]]:
+                  read_within: float = READ_TIMEOUT_S,
+                  metrics: Callable[[], bytes] | None = None) -> AsyncIterator[tuple[str, int]]:
     """Answers on host:port (0 for any free port) while the block runs, on behalf of the running
-    loop; yields the address it listens on. `checks` name the parts /readyz asks on the loop."""
+    loop; yields the address it listens on. `checks` name the parts /readyz asks on the loop;
+    `metrics`, called on the probe's thread, gives /metrics its body."""
     loop = asyncio.get_running_loop()
     server = await asyncio.to_thread(_ProbeServer, (host, port), loop, dict(checks), answer_within, read_within)
+    server.metrics = metrics
     thread = threading.Thread(target=server.serve_forever, name="health probes", daemon=True)
     thread.start()
     try:
@@ -61,6 +66,7 @@ class _ProbeServer(ThreadingHTTPServer):
                  answer_within: float, read_within: float) -> None:
         super().__init__(address, _Probe)
         self.loop, self.checks = loop, checks
+        self.metrics: Callable[[], bytes] | None = None
         self.answer_within, self.read_within = answer_within, read_within
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
 
@@ -134,10 +140,13 @@ class _Probe(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path
-        if path not in ANSWERS:
+        metrics = path == "/metrics" and self.server.metrics is not None
+        if path not in ANSWERS and not metrics:
             self._reply(404, {"detail": f"no such path: {path}; try /healthz or /readyz"})
         elif self.command != "GET":
             self._reply(405, {"detail": f"{path} answers GET only"}, allow="GET")
+        elif metrics:
+            self._send(200, self.server.metrics(), METRICS_TYPE)
         else:
             self._reply(*ANSWERS[path](self.server))
 
@@ -149,9 +158,11 @@ class _Probe(BaseHTTPRequestHandler):
         self._reply(code, {"detail": message or HTTPStatus(code).phrase})
 
     def _reply(self, status: int, body: dict, allow: str | None = None) -> None:
-        payload = json.dumps(body).encode()
+        self._send(status, json.dumps(body).encode(), "application/json", allow)
+
+    def _send(self, status: int, payload: bytes, content_type: str, allow: str | None = None) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Connection", "close")
         if allow:

@@ -19,6 +19,7 @@ from services.demo import seed_demo
 from standardflow import health
 from standardflow.config import Settings
 from standardflow.endpoints import CODEC_PATH
+from standardflow.metrics import WorkerMetrics
 from standardflow.temporal import temporal_client
 from workflows.client import answers as temporal_answers
 from workflows.worker import build_worker
@@ -106,12 +107,15 @@ async def seed(settings: Settings) -> bool:
 
 
 async def run_worker(settings: Settings) -> None:
-    client = await temporal_client(settings)
+    # With a health port, the worker also serves its metrics there (standardflow/metrics.py).
+    metrics = WorkerMetrics() if settings.worker_health_port is not None else None
+    client = await temporal_client(settings, runtime=metrics.runtime if metrics else None)
     engine = create_engine(settings.resolved_database_url)
     worker = build_worker(client, settings.task_queue, session_factory(engine),
                           decision_keys=settings.key_ring("decision"), mail=settings.mail,
                           max_cached_workflows=settings.worker_max_cached_workflows, site=settings.notice_site,
-                          grace=timedelta(seconds=settings.worker_grace_seconds))
+                          grace=timedelta(seconds=settings.worker_grace_seconds),
+                          interceptors=[metrics.interceptor] if metrics else [])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -121,7 +125,8 @@ async def run_worker(settings: Settings) -> None:
         if settings.worker_health_port is not None:
             checks = {"database": lambda: db_answers(engine), "temporal": lambda: temporal_answers(client)}
             await stack.enter_async_context(
-                health.serving(settings.worker_health_host, settings.worker_health_port, checks))
+                health.serving(settings.worker_health_host, settings.worker_health_port, checks,
+                               metrics=metrics.exposition if metrics else None))
         async with worker:
             await stop.wait()
 

@@ -2,6 +2,7 @@
 cluster TLS (CA, client certificate and key for mutual TLS, server name) and an API key."""
 
 from temporalio.client import Client
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from services.crypto.codec import data_converter
@@ -25,7 +26,7 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def temporal_client(settings: Settings) -> Client:
+async def temporal_client(settings: Settings, runtime: Runtime | None = None) -> Client:
     return await connect(settings.resolved_temporal_address, settings.temporal_namespace, tls=tls_config(settings),
                          api_key=settings.temporal_api_key.get_secret_value() or None,
-                         data_converter=data_converter(settings.key_ring("payload")))
+                         data_converter=data_converter(settings.key_ring("payload")), runtime=runtime)

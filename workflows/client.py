@@ -8,6 +8,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
+from temporalio.runtime import Runtime
 from temporalio.service import RPCError, TLSConfig
 
 from workflows.consent.workflow import CoDrafterConsentInput, CoDrafterConsentWorkflow
@@ -31,13 +32,14 @@ class WorkflowUnavailable(Exception):
 
 
 async def connect(address: str, namespace: str, tls: TLSConfig | bool = False, api_key: str | None = None, *,
-                  data_converter: DataConverter) -> Client:
+                  data_converter: DataConverter, runtime: Runtime | None = None) -> Client:
     """A client of the frontend at `address`; `tls` True for TLS with the system's CAs, or a TLSConfig
     (a CA, a client certificate and key, the server name to check); `api_key` for Temporal Cloud.
     `data_converter` is the one every client and worker shares (services/crypto/codec.data_converter),
-    which encrypts every payload."""
+    which encrypts every payload. `runtime`: the SDK runtime to run on (one exporting metrics), else
+    the default one."""
     return await Client.connect(address, namespace=namespace, data_converter=data_converter, tls=tls,
-                                api_key=api_key or None)
+                                api_key=api_key or None, runtime=runtime)
 
 
 async def answers(client: Client | None) -> bool:

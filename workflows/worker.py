@@ -1,11 +1,12 @@
 """The worker: every workflow and activity StandardFlow runs, on one task queue."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxRestrictions
 
 from services.crypto.keyring import KeyRing
@@ -69,14 +70,16 @@ SHARED = SandboxRestrictions.default.with_passthrough_modules(
 def build_worker(
     client: Client, task_queue: str, sessions: async_sessionmaker[AsyncSession], *, decision_keys: KeyRing,
     mail: MailConfig | None = None, max_cached_workflows: int | None = None, site: NoticeSite | None = None,
-    grace: timedelta = timedelta(0),
+    grace: timedelta = timedelta(0), interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """`decision_keys`: the ring the API seals decisions with (Settings.key_ring("decision")).
     `mail`: the SMTP server notifications are mailed through; None keeps them in the outbox only.
     `max_cached_workflows`: how many workflows stay in memory between their events (the SDK's default
     when None); standardflow worker takes it from Settings.worker_max_cached_workflows. `grace`: on
-    shutdown, how long the activities under way may go on before they are cancelled (Settings.worker_grace_seconds)."""
+    shutdown, how long the activities under way may go on before they are cancelled (Settings.worker_grace_seconds).
+    `interceptors`: the worker's own (standardflow/metrics.py counts activities by outcome)."""
     cache = {} if max_cached_workflows is None else {"max_cached_workflows": max_cached_workflows}
     return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(sessions, decision_keys, mail, site),
-                  workflow_runner=runner(SHARED), graceful_shutdown_timeout=grace, **cache)
+                  workflow_runner=runner(SHARED), graceful_shutdown_timeout=grace,
+                  interceptors=list(interceptors), **cache)
 

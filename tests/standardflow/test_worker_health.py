@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
@@ -67,8 +68,14 @@ async def test_the_worker_is_live_and_ready_when_the_database_and_temporal_answe
         ready = await asyncio.to_thread(_get, port, "/readyz")
         assert ready.status_code == 200
         assert ready.json() == {"status": "ready", "checks": {"database": "ok", "temporal": "ok"}}
-        other = await asyncio.to_thread(_get, port, "/metrics")
+        other = await asyncio.to_thread(_get, port, "/nothing")
         assert other.status_code == 404 and "/healthz" in other.json()["detail"]
+        metrics = await asyncio.to_thread(_get, port, "/metrics")
+        assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+        families = {family.name for family in text_string_to_metric_families(metrics.text)}
+        assert "temporal_worker_start" in families, sorted(families)  # the SDK's own, passed on
+        assert "temporal_num_pollers" in families
+        assert "standardflow_activities" in families
         posted = await asyncio.to_thread(httpx.post, f"http://127.0.0.1:{port}/readyz")
         assert posted.status_code == 405 and "GET only" in posted.json()["detail"]
         with socket.create_connection(("127.0.0.1", port)) as raw:  # not HTTP at all
