@@ -129,6 +129,20 @@ def test_the_worker_probes_are_its_health_endpoints(compose):
     assert "http://127.0.0.1:8081/readyz" in " ".join(worker["healthcheck"]["test"])
 
 
+def _seconds(duration: str) -> int:
+    return int(duration.removesuffix("s"))
+
+
+def test_a_stopping_worker_has_time_to_let_its_activities_finish(compose):
+    """The orchestrator waits longer than the worker's grace before it kills the worker."""
+    pod = pod_spec(k8s_object("Deployment", "standardflow-worker"))
+    env = {item["name"]: item["value"] for item in pod["containers"][0]["env"]}
+    assert pod["terminationGracePeriodSeconds"] >= int(env["STANDARDFLOW_WORKER_GRACE_SECONDS"]) + 10
+    worker = compose["services"]["worker"]
+    grace = int(worker["environment"]["STANDARDFLOW_WORKER_GRACE_SECONDS"])
+    assert _seconds(worker["stop_grace_period"]) >= grace + 10
+
+
 def test_no_secret_holds_a_real_value():
     secrets = [doc for doc in k8s_documents() if doc["kind"] == "Secret"]
     assert {doc["metadata"]["name"] for doc in secrets} == {"standardflow", "standardflow-signing-keys"}
