@@ -8,12 +8,17 @@
 - `standardflow_open_tasks{kind, stage}` (the stage of the task's project; "" for a task of none) and `standardflow_overdue_tasks`: read from the database
   when scraped, so every replica reports the same.
 
-Each app has a registry of its own, so that several apps in one process (the tests) count apart.
+With STANDARDFLOW_METRICS_TOKEN set, a scrape must send it as its bearer token (401 otherwise); unset,
+/metrics answers anyone outside production and nobody in it (403), since a reverse proxy in front of
+the API would otherwise publish it. Each app has a registry of its own, so that several apps in one
+process (the tests) count apart.
 """
 
+import hmac
 import time
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -102,4 +107,23 @@ def install(app: FastAPI) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
+        refused = _refusal(request)
+        if refused is not None:
+            return refused
         return Response(await of(request).exposition(request), media_type=CONTENT_TYPE_LATEST)
+
+
+def _refusal(request: Request) -> Response | None:
+    settings = request.app.state.settings
+    token = settings.metrics_token.get_secret_value()
+    if not token:
+        if settings.environment == "production":
+            return JSONResponse({"detail": "metrics are not served in production without STANDARDFLOW_METRICS_TOKEN"},
+                                status_code=403)
+        return None
+    sent = request.headers.get("authorization", "")
+    scheme, _, credentials = sent.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(), token.encode()):
+        return JSONResponse({"detail": "a scrape of /metrics must send STANDARDFLOW_METRICS_TOKEN as its bearer token"},
+                            status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return None

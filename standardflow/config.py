@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # and read with any. Required in production; elsewhere made once under var_dir when not set.
     decision_keys: SecretStr = SecretStr("")
     payload_keys: SecretStr = SecretStr("")
+    # What a Prometheus scrape of the API's /metrics sends as its bearer token. Unset, /metrics answers
+    # anyone outside production and nobody in it.
+    metrics_token: SecretStr = SecretStr("")
     # Workflows the worker keeps in memory between their events (about 0.6 MB each); one that has
     # left the cache is replayed from its history when it next has work. Sized for a worker ≤ 300 MB.
     worker_max_cached_workflows: int = 150

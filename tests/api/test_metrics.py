@@ -1,6 +1,7 @@
 """The API's Prometheus metrics: what a scrape finds after people have worked."""
 
 import pytest
+from pydantic import SecretStr
 from prometheus_client.parser import text_string_to_metric_families
 
 from contracts.choices import VOTE_KIND
@@ -52,3 +53,19 @@ async def test_a_scrape_counts_requests_by_route_completions_by_kind_and_open_ta
     assert open_tasks(after, VOTE_KIND) - open_tasks(before, VOTE_KIND) >= 3
     assert ("standardflow_open_tasks", (("kind", VOTE_KIND), ("stage", "committee_review"))) in after
     assert ("standardflow_overdue_tasks", ()) in after
+
+
+async def test_a_scrape_sends_the_metrics_token_when_one_is_set_and_production_wants_one(stack):
+    stack.settings.metrics_token = SecretStr("scrape-me-0123456789")
+    missing = await stack.http.get("/metrics")
+    assert missing.status_code == 401 and "STANDARDFLOW_METRICS_TOKEN" in missing.json()["detail"]
+    wrong = await stack.http.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+    assert wrong.status_code == 401
+    right = await stack.http.get("/metrics", headers={"Authorization": "Bearer scrape-me-0123456789"})
+    assert right.status_code == 200 and "standardflow_http_requests_total" in right.text
+    # The refusals are counted too, under the route's own name.
+    assert 'route="/metrics",status="401"} 2.0' in right.text
+
+    stack.settings.metrics_token, stack.settings.environment = SecretStr(""), "production"
+    closed = await stack.http.get("/metrics")
+    assert closed.status_code == 403 and "production" in closed.json()["detail"]
