@@ -4,6 +4,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import TracerProvider
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.client import Client
 
@@ -13,6 +14,7 @@ from api.routes import admin, auth, ballots, catalogue, codec, consultations, co
 from api.web import site
 from api.web.mount import install as install_web
 from services.db import create_engine, session_factory
+from standardflow import tracing
 from standardflow.config import Settings
 from standardflow.temporal import temporal_client
 
@@ -23,10 +25,12 @@ class Parts:
 
     engine: AsyncEngine | None = None
     temporal: Client | None = None
+    tracer_provider: TracerProvider | None = None  # else the settings' OTLP export, if any
 
 
 def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     parts = parts or Parts()
+    traced = parts.tracer_provider or tracing.provider(settings, "api")
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -35,12 +39,15 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessions = session_factory(engine)
         app.state.decision_keys = settings.key_ring("decision")  # seals what the API has authorised
-        app.state.temporal = parts.temporal or await temporal_client(settings)
+        app.state.temporal = parts.temporal or await temporal_client(
+            settings, interceptors=tracing.temporal_interceptors(traced))
         async with identity(settings, app.state.sessions) as running:
             app.state.builtin_issuer, app.state.authenticator = running.builtin, running.authenticator
             yield
         if owns_engine:
             await engine.dispose()
+        if traced is not None and parts.tracer_provider is None:
+            traced.shutdown()  # sends what is still buffered
 
     app = FastAPI(
         title="StandardFlow",
@@ -55,6 +62,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     cors.install(app, settings)  # the Temporal UI's calls to the codec endpoint, around the session
     security_headers.install(app, settings)  # around everything, the refusals of the other middlewares too
     metrics.install(app)  # outermost: it counts every answer, the security headers' too
+    tracing.instrument_api(app, traced)
     for module in (health, auth, admin, invitations, reference, projects, task_events, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, codec, site):
         app.include_router(module.router)
     return app

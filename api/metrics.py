@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.db import transaction, utcnow
+from standardflow import tracing
 from services.projects.models import StandardProject
 from services.tasks.models import ACTIVE_STATES, Task
 from services.tasks.schemas import TaskPublic
@@ -88,16 +89,20 @@ class RequestMetrics:
         async def sending(message) -> None:  # noqa: ANN001
             nonlocal status
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status = message["status"]  # routing is done: the span still records, and learns its route
+                tracing.name_request(scope["method"], _route(scope))
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED
-            method = scope["method"]
+            route, method = _route(scope), scope["method"]
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
             self.metrics.latency.labels(method=method, route=route).observe(time.perf_counter() - started)
+
+
+def _route(scope) -> str:  # noqa: ANN001 - an ASGI scope
+    return getattr(scope.get("route"), "path", None) or UNMATCHED
 
 
 def install(app: FastAPI) -> None:

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # no port (the default) serves none.
     worker_health_host: str = "127.0.0.1"
     worker_health_port: int | None = None
+    # Where traces go, by OTLP over HTTP (e.g. http://collector:4318/v1/traces); empty: nothing is traced.
+    otlp_endpoint: str = ""
     # How long a stopping worker lets the activities under way finish before it cancels them.
     worker_grace_seconds: int = 20
     # The length of a policy day for projects started from now on: 86400 in real use; a

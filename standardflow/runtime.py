@@ -16,7 +16,7 @@ from pathlib import Path
 from services.db import answers as db_answers
 from services.db import create_engine, session_factory, transaction
 from services.demo import seed_demo
-from standardflow import health
+from standardflow import health, tracing
 from standardflow.config import Settings
 from standardflow.endpoints import CODEC_PATH
 from standardflow.metrics import WorkerMetrics
@@ -109,7 +109,9 @@ async def seed(settings: Settings) -> bool:
 async def run_worker(settings: Settings) -> None:
     # With a health port, the worker also serves its metrics there (standardflow/metrics.py).
     metrics = WorkerMetrics() if settings.worker_health_port is not None else None
-    client = await temporal_client(settings, runtime=metrics.runtime if metrics else None)
+    traced = tracing.provider(settings, "worker")
+    client = await temporal_client(settings, runtime=metrics.runtime if metrics else None,
+                                   interceptors=tracing.temporal_interceptors(traced))
     engine = create_engine(settings.resolved_database_url)
     worker = build_worker(client, settings.task_queue, session_factory(engine),
                           decision_keys=settings.key_ring("decision"), mail=settings.mail,
@@ -121,6 +123,8 @@ async def run_worker(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with AsyncExitStack() as stack:
+        if traced is not None:
+            stack.callback(traced.shutdown)  # last: sends what is still buffered
         stack.push_async_callback(engine.dispose)
         if settings.worker_health_port is not None:
             checks = {"database": lambda: db_answers(engine), "temporal": lambda: temporal_answers(client)}

@@ -1,7 +1,9 @@
 """The Temporal client as the settings describe it: the address and namespace, and for a secured
 cluster TLS (CA, client certificate and key for mutual TLS, server name) and an API key."""
 
-from temporalio.client import Client
+from collections.abc import Sequence
+
+from temporalio.client import Client, Interceptor
 from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
@@ -26,7 +28,9 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def temporal_client(settings: Settings, runtime: Runtime | None = None) -> Client:
+async def temporal_client(settings: Settings, runtime: Runtime | None = None,
+                          interceptors: Sequence[Interceptor] = ()) -> Client:
     return await connect(settings.resolved_temporal_address, settings.temporal_namespace, tls=tls_config(settings),
                          api_key=settings.temporal_api_key.get_secret_value() or None,
-                         data_converter=data_converter(settings.key_ring("payload")), runtime=runtime)
+                         data_converter=data_converter(settings.key_ring("payload")), runtime=runtime,
+                         interceptors=interceptors)

@@ -131,13 +131,14 @@ async def running_worker(client: Client, settings: Settings, sessions) -> AsyncI
 
 @asynccontextmanager
 async def app_stack(engine, temporal_client: Client, tmp_path: Path, task_queue: str, *,
-                    worker: bool = True) -> AsyncIterator[Stack]:
-    """The app and (unless `worker` is false, for a test that runs its own) a worker."""
+                    worker: bool = True, tracer_provider=None) -> AsyncIterator[Stack]:  # noqa: ANN001
+    """The app and (unless `worker` is false, for a test that runs its own) a worker; `tracer_provider`
+    traces the app's requests."""
     settings = Settings(
         var_dir=tmp_path, task_queue=task_queue, temporal_address="in-test",
         public_base_url="http://testserver", session_secret="test-secret", payload_keys=PAYLOAD_KEYS,
     )
-    app = create_app(settings, Parts(engine=engine, temporal=temporal_client))
+    app = create_app(settings, Parts(engine=engine, temporal=temporal_client, tracer_provider=tracer_provider))
     working = running_worker(temporal_client, settings, session_factory(engine)) if worker else nullcontext()
     async with working as worker:
         async with app.router.lifespan_context(app):

@@ -2,9 +2,10 @@
 invitation's workflow, deliver decisions, withdraw an invitation, read a project's state. Every
 workflow the API starts is started here, under its id and with the same id policies."""
 
+from collections.abc import Sequence
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, Interceptor as ClientInterceptor, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.converter import DataConverter
 from temporalio.exceptions import ApplicationError
@@ -32,14 +33,15 @@ class WorkflowUnavailable(Exception):
 
 
 async def connect(address: str, namespace: str, tls: TLSConfig | bool = False, api_key: str | None = None, *,
-                  data_converter: DataConverter, runtime: Runtime | None = None) -> Client:
+                  data_converter: DataConverter, runtime: Runtime | None = None,
+                  interceptors: Sequence[ClientInterceptor] = ()) -> Client:
     """A client of the frontend at `address`; `tls` True for TLS with the system's CAs, or a TLSConfig
     (a CA, a client certificate and key, the server name to check); `api_key` for Temporal Cloud.
     `data_converter` is the one every client and worker shares (services/crypto/codec.data_converter),
     which encrypts every payload. `runtime`: the SDK runtime to run on (one exporting metrics), else
-    the default one."""
+    the default one. `interceptors`: the client's, which a worker built on it takes on too (tracing)."""
     return await Client.connect(address, namespace=namespace, data_converter=data_converter, tls=tls,
-                                api_key=api_key or None, runtime=runtime)
+                                api_key=api_key or None, runtime=runtime, interceptors=list(interceptors))
 
 
 async def answers(client: Client | None) -> bool:

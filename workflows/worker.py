@@ -64,6 +64,7 @@ def activities(sessions: async_sessionmaker[AsyncSession], decision_keys: KeyRin
 SHARED = SandboxRestrictions.default.with_passthrough_modules(
     "contracts", "workflows.core.models", "workflows.project.publication_models", "workflows.ballot.models",
     "workflows.panel.models", "workflows.pilot.models", "workflows.coordination.models", "workflows.consent.models",
+    "opentelemetry",  # for the tracing interceptor's part in workflows (standardflow/tracing.py)
 )
 
 
