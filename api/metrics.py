@@ -15,7 +15,9 @@ process (the tests) count apart.
 """
 
 import hmac
+import re
 import time
+import uuid
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -24,11 +26,12 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.db import transaction, utcnow
-from standardflow import tracing
+from standardflow import logs, tracing
 from services.projects.models import StandardProject
 from services.tasks.models import ACTIVE_STATES, Task
 from services.tasks.schemas import TaskPublic
 
+REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 UNMATCHED = "<unmatched>"  # the route of a request no route answers: one series for every such path
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -75,7 +78,8 @@ def of(request: Request) -> ApiMetrics:
 
 
 class RequestMetrics:
-    """ASGI middleware: counts and times every HTTP answer under its route's template."""
+    """ASGI middleware: counts and times every HTTP answer under its route's template; gives the request
+    its id (X-Request-ID, standardflow/logs.py) and writes its access line."""
 
     def __init__(self, app, metrics: ApiMetrics) -> None:  # noqa: ANN001 - an ASGI app
         self.app, self.metrics = app, metrics
@@ -85,20 +89,35 @@ class RequestMetrics:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 500
+        request_id = _request_id(scope)
+        token = logs.REQUEST_ID.set(request_id)
 
         async def sending(message) -> None:  # noqa: ANN001
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]  # routing is done: the span still records, and learns its route
                 tracing.name_request(scope["method"], _route(scope))
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         finally:
-            route, method = _route(scope), scope["method"]
+            route, method, took = _route(scope), scope["method"], time.perf_counter() - started
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
-            self.metrics.latency.labels(method=method, route=route).observe(time.perf_counter() - started)
+            self.metrics.latency.labels(method=method, route=route).observe(took)
+            logs.ACCESS.info("%s %s %s", method, route, status, extra={
+                "method": method, "route": route, "status": status, "duration_ms": round(took * 1000, 1)})
+            logs.REQUEST_ID.reset(token)
+
+
+def _request_id(scope) -> str:  # noqa: ANN001 - an ASGI scope
+    """The caller's X-Request-ID when it is a plausible one (a proxy's), else a new one."""
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id" and REQUEST_ID_SHAPE.fullmatch(value.decode("latin-1")):
+            return value.decode("latin-1")
+    return uuid.uuid4().hex
 
 
 def _route(scope) -> str:  # noqa: ANN001 - an ASGI scope

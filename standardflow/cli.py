@@ -16,7 +16,7 @@ from services.demo import DEMO_PASSWORD, summary
 from services.identity.keys import SigningKeys
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user as create_user_account
-from standardflow import database, runtime
+from standardflow import database, logs, runtime
 from standardflow.config import get_settings
 
 app = typer.Typer(help="StandardFlow: developing standards together.", no_args_is_help=True)
@@ -70,6 +70,7 @@ def create_user(
 def worker() -> None:
     """Run the Temporal worker: every workflow and activity, on the configured task queue."""
     runtime.follow_dev_parent()
+    logs.configure(get_settings().log_format)
     asyncio.run(runtime.run_worker(get_settings()))
     _exit_at_once(0)
 
@@ -78,6 +79,7 @@ def worker() -> None:
 def api() -> None:
     """Run the web front end and API."""
     runtime.follow_dev_parent()
+    logs.configure(get_settings().log_format)
     runtime.run_api(get_settings())
     _exit_at_once(0)
 

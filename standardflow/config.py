@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import SecretStr, field_validator, model_validator
@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     worker_health_port: int | None = None
     # Where traces go, by OTLP over HTTP (e.g. http://collector:4318/v1/traces); empty: nothing is traced.
     otlp_endpoint: str = ""
+    # "json": one JSON object per log line, with the request id and the trace id (standardflow/logs.py).
+    log_format: Literal["text", "json"] = "text"
     # How long a stopping worker lets the activities under way finish before it cancels them.
     worker_grace_seconds: int = 20
     # The length of a policy day for projects started from now on: 86400 in real use; a

@@ -157,4 +157,6 @@ def server_options(settings: Settings) -> dict:
     return {
         "host": settings.api_host, "port": settings.api_port, "log_level": "info",
         "proxy_headers": True, "forwarded_allow_ips": trusted, "timeout_graceful_shutdown": GRACE_SECONDS,
+        # JSON lines: uvicorn's loggers go through the root's handler, and the API writes its own access line.
+        **({"log_config": None, "access_log": False} if settings.log_format == "json" else {}),
     }

@@ -1,18 +1,21 @@
 """A decision traced from the HTTP request through the Temporal update into the workflow and the
 activity that writes its step."""
 
+import json
+import logging
 import uuid
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowUpdateFailedError
 
-from standardflow import tracing
+from standardflow import logs, tracing
 from tests.conftest import app_stack
 from tests.helpers import create_proposal, inbox
 from tests.payload_keys import CONVERTER
+from workflows.core.models import TaskDecision
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -54,3 +57,48 @@ async def test_a_completion_is_traced_from_the_request_to_the_steps_activity(tra
     steps = [s for s in finished if s.name == "RunActivity:apply_step"]
     assert steps and all(s.context.trace_id == handled.context.trace_id for s in steps)
     assert all(by_id[s.parent.span_id].name == "StartActivity:apply_step" for s in steps)
+
+
+async def test_each_request_has_an_id_and_its_json_access_line_carries_it_and_the_trace(traced, caplog):
+    stack, spans = traced
+    logs.stamp_records()
+    caplog.set_level(logging.INFO, logger=logs.ACCESS.name)
+    proposer = await stack.login("li.wei")
+
+    given = await stack.http.get("/api/v1/me", headers={**proposer, "X-Request-ID": "proxy-7f3a.1"})
+    made = await stack.http.get("/api/v1/me", headers={**proposer, "X-Request-ID": "not an id; drop table"})
+
+    assert given.status_code == made.status_code == 200
+    assert given.headers["x-request-id"] == "proxy-7f3a.1"
+    assert made.headers["x-request-id"] != "not an id; drop table" and len(made.headers["x-request-id"]) == 32
+    lines = [json.loads(logs.JsonFormatter().format(record)) for record in caplog.records
+             if record.name == logs.ACCESS.name and getattr(record, "route", "") == "/api/v1/me"]
+    assert [line["request_id"] for line in lines] == ["proxy-7f3a.1", made.headers["x-request-id"]]
+    [request] = [s for s in spans.get_finished_spans() if s.name == "GET /api/v1/me"][:1]
+    assert lines[0]["trace_id"] == f"{request.context.trace_id:032x}"
+    assert (lines[0]["method"], lines[0]["status"], lines[0]["logger"]) == ("GET", 200, "standardflow.access")
+
+
+async def test_an_activitys_json_line_names_the_activity_and_its_trace(traced, caplog):
+    """A decision sent to Temporal without a seal: the worker's check refuses it and says so in its log,
+    through the SDK's activity logger."""
+    stack, spans = traced
+    logs.stamp_records()
+    proposer, secretary = await stack.login("li.wei"), await stack.login("wang.fang")
+    project = await create_proposal(stack.http, proposer)
+    assert (await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)).status_code == 200
+    [screening] = await inbox(stack.http, secretary, project["id"])
+    me = (await stack.http.get("/api/v1/me", headers=secretary)).json()
+    caplog.set_level(logging.WARNING, logger="temporalio.activity")
+
+    unsealed = TaskDecision(task_id=screening["id"], decision={"decision": "accept"}, actor_id=me["id"])
+    with pytest.raises(WorkflowUpdateFailedError):
+        await stack.worker.client.get_workflow_handle(f"project-{project['id']}").execute_update(
+            "complete_task", unsealed, id=f"unsealed-{uuid.uuid4().hex[:8]}", result_type=dict)
+
+    [record] = [r for r in caplog.records if "refused a decision" in r.getMessage()]
+    line = json.loads(logs.JsonFormatter().format(record))
+    assert line["level"] == "WARNING" and line["temporal_activity"]["activity_type"] == "verify_decision"
+    assert line["temporal_activity"]["workflow_id"] == f"project-{project['id']}"
+    [ran] = [s for s in spans.get_finished_spans() if s.name == "RunActivity:verify_decision"]
+    assert (line["trace_id"], line["span_id"]) == (f"{ran.context.trace_id:032x}", f"{ran.context.span_id:016x}")
