@@ -61,7 +61,7 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     install_web(app, settings)
     cors.install(app, settings)  # the Temporal UI's calls to the codec endpoint, around the session
     security_headers.install(app, settings)  # around everything, the refusals of the other middlewares too
-    metrics.install(app)  # outermost: it counts every answer, the security headers' too
+    metrics.install(app)  # outside the middlewares added before it: it counts their refusals too
     tracing.instrument_api(app, traced)
     for module in (health, auth, admin, invitations, reference, projects, task_events, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, codec, site):
         app.include_router(module.router)

@@ -3,10 +3,11 @@
 - `standardflow_http_requests_total{method, route, status}` and
   `standardflow_http_request_duration_seconds{method, route}`: every answer, by the route's template
   (`/api/v1/tasks/{task_id}`, never the id itself), the refusals of the middlewares included;
-- `standardflow_task_completions_total{kind, outcome}`: decisions taken through the API or the pages;
+- `standardflow_task_completions_total{kind, outcome}`: decisions taken through the API or the pages
+  (a completion sent again, answered with the first one's outcome, counts again);
 - `standardflow_inbox_query_seconds`: inbox reads (`GET /api/v1/tasks`), principal and query;
-- `standardflow_open_tasks{kind, stage}` (the stage of the task's project; "" for a task of none) and `standardflow_overdue_tasks`: read from the database
-  when scraped, so every replica reports the same.
+- `standardflow_open_tasks{kind, stage}` (the stage of the task's project; "" for a task of none) and
+  `standardflow_overdue_tasks`: read from the database when scraped, so every replica reports the same.
 
 With STANDARDFLOW_METRICS_TOKEN set, a scrape must send it as its bearer token (401 otherwise); unset,
 /metrics answers anyone outside production and nobody in it (403), since a reverse proxy in front of
@@ -26,10 +27,10 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from services.db import transaction, utcnow
-from standardflow import logs, tracing
 from services.projects.models import StandardProject
 from services.tasks.models import ACTIVE_STATES, Task
 from services.tasks.schemas import TaskPublic
+from standardflow import logs, tracing
 
 REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 UNMATCHED = "<unmatched>"  # the route of a request no route answers: one series for every such path
@@ -125,7 +126,8 @@ def _route(scope) -> str:  # noqa: ANN001 - an ASGI scope
 
 
 def install(app: FastAPI) -> None:
-    """Outside every other middleware, so that their refusals are counted too."""
+    """Outside the app's other middlewares, so that their refusals are counted too (inside Starlette's
+    error middleware, whose 500 it counts as the exception passes, and the security headers)."""
     app.state.metrics = ApiMetrics()
     app.add_middleware(RequestMetrics, metrics=app.state.metrics)
 
