@@ -33,7 +33,7 @@ async def remind(
     return escalations.to_public(await escalations.remind(session, principal, task_id, site))
 
 
-@router.post("/{task_id}/reassign", response_model=EscalationPublic, responses=refusals(403, 409))
+@router.post("/{task_id}/reassign", response_model=EscalationPublic, responses=refusals(400, 403, 409))
 async def reassign(
     task_id: uuid.UUID, body: Reassignment, request: Request, session: SessionDep, principal: PrincipalDep
 ) -> EscalationPublic:
