@@ -38,6 +38,7 @@ async def test_a_completion_is_traced_from_the_request_to_the_steps_activity(tra
     project = await create_proposal(stack.http, proposer)
     assert (await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)).status_code == 200
     [screening] = await inbox(stack.http, secretary, project["id"])
+    [started] = [s for s in spans.get_finished_spans() if s.name == "StartWorkflow:ProjectWorkflow"]
     spans.clear()
 
     done = await stack.http.post(f"/api/v1/tasks/{screening['id']}/complete", json={"decision": "accept"},
@@ -49,15 +50,24 @@ async def test_a_completion_is_traced_from_the_request_to_the_steps_activity(tra
     [request] = [s for s in finished if s.name == "POST /api/v1/tasks/{task_id}/complete"]
     [update] = [s for s in finished if s.name == "StartWorkflowUpdate:complete_task"]
     assert update.context.trace_id == request.context.trace_id and update.parent.span_id == request.context.span_id
-    # The workflow handles the update in its own trace, the one its start began (the SDK's interceptor
-    # links a signal's or an update's handling to the caller instead of adopting it): linked to the call.
+    # The workflow handles the update in the request's trace, linked to the trace its start began.
     [handled] = [s for s in finished if s.name == "HandleUpdate:complete_task"]
-    assert [link.context.span_id for link in handled.links] == [update.context.span_id]
-    # The step the decision leads to is written by the apply_step activity, in that trace.
-    steps = [s for s in finished if s.name == "RunActivity:apply_step"]
-    assert steps and all(s.context.trace_id == handled.context.trace_id for s in steps)
-    assert all(by_id[s.parent.span_id].name == "StartActivity:apply_step" for s in steps)
-
+    assert handled.context.trace_id == request.context.trace_id and handled.parent.span_id == update.context.span_id
+    assert [link.context.span_id for link in handled.links] == [started.context.span_id]
+    # The seal's check and the decision's own step, written by the apply_step activity, descend from the
+    # update's handling: one trace from the request to the row. What the run goes on to do (opening the
+    # ballot, and its step) stays in the run's own trace.
+    def ancestors(span):
+        while span.parent is not None and span.parent.span_id in by_id:
+            span = by_id[span.parent.span_id]
+            yield span.name
+    [sealed] = [s for s in finished if s.name == "RunActivity:verify_decision"]
+    [step, *later] = [s for s in finished if s.name == "RunActivity:apply_step"]
+    for ran in (sealed, step):
+        assert ran.context.trace_id == request.context.trace_id
+        assert "HandleUpdate:complete_task" in list(ancestors(ran)), list(ancestors(ran))
+    assert by_id[step.parent.span_id].name == "StartActivity:apply_step"
+    assert later and all(s.context.trace_id == started.context.trace_id for s in later)
 
 async def test_each_request_has_an_id_and_its_json_access_line_carries_it_and_the_trace(traced, caplog):
     stack, spans = traced

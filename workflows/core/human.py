@@ -13,7 +13,7 @@ from temporalio.common import RetryPolicy
 
 from contracts.choices import allowed
 from contracts.steps import Completion, EventSpec, ProjectChanges, StepSpec, TaskSpec
-from workflows.core import failures, versions
+from workflows.core import failures, traces, versions
 from workflows.core.deadlines import Deadlines
 from workflows.core.models import DecisionCheck, ProjectSnapshot, TaskDecision
 from workflows.core.refusals import Refused, refusal
@@ -51,6 +51,7 @@ class HumanSteps:
         self._open: dict[uuid.UUID, OpenTask] = {}
         self._decisions: dict[uuid.UUID, TaskDecision] = {}
         self._settled: dict[uuid.UUID, dict] = {}
+        self._traced: dict[uuid.UUID, object] = {}  # the trace context each decision came in (traces.py)
         self._done_tasks: set[uuid.UUID] = set()  # decided, cancelled or expired in this run
         self._idle = False
         self._finished = False
@@ -120,7 +121,8 @@ class HumanSteps:
         for spec in open_tasks:
             self._open[spec.id] = self.registered(spec)
         # A step the data refuses for good waits for people to resolve it (workflows/core/failures.py).
-        await failures.write_step(self, step, STEP_TIMEOUT, STEP_RETRY)
+        with traces.within(self._traced.pop(decided.task_id, None) if decided else None):
+            await failures.write_step(self, step, STEP_TIMEOUT, STEP_RETRY)
         for spec in open_tasks:
             self.deadlines.watch(self, spec)
         if decided:
@@ -271,7 +273,9 @@ class HumanSteps:
             except ValueError as exc:
                 raise refusal(exc) from None
         self._decisions[decision.task_id] = decision
+        self._traced[decision.task_id] = traces.current()
         await workflow.wait_condition(lambda: decision.task_id in self._settled or self._finished)
+        self._traced.pop(decision.task_id, None)
         if versions.has(ANSWERS_WHEN_WAITING):
             await workflow.wait_condition(lambda: self._idle or self._finished)
         return self._settled.get(decision.task_id, self.snapshot().model_dump(mode="json"))
