@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 
@@ -16,6 +17,7 @@ from services.demo import DEMO_PASSWORD, summary
 from services.identity.keys import SigningKeys
 from services.identity.schemas import UserCreate
 from services.identity.service import create_user as create_user_account
+from standardflow import backup as backups
 from standardflow import database, logs, runtime
 from standardflow.config import get_settings
 
@@ -40,6 +42,33 @@ def seed_demo() -> None:
     database.upgrade(settings.resolved_database_url)
     created = asyncio.run(runtime.seed(settings))
     typer.echo("demo data created" if created else "demo data was there already")
+
+
+@app.command()
+def backup(archive: Path = typer.Argument(..., help="the archive to write (a new .tar.gz file)")) -> None:
+    """Back up what StandardFlow owns: the database, the stored drafts and the key files (not Temporal's
+    persistence: see README, "Backup and restore", for the order)."""
+    try:
+        report = backups.backup(get_settings(), archive)
+    except backups.BackupError as exc:
+        typer.echo(f"backup failed: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"backed up to {archive}")
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command()
+def restore(archive: Path = typer.Argument(..., help="an archive `standardflow backup` wrote")) -> None:
+    """Restore a backup into an empty database, blob store and key files, then bring the schema up to date."""
+    try:
+        report = backups.restore(get_settings(), archive)
+    except backups.BackupError as exc:
+        typer.echo(f"restore failed: {exc}", err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"restored the backup made at {report.made_at}")
+    for line in report.lines():
+        typer.echo(line)
 
 
 @app.command("create-user")
