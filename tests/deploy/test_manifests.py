@@ -293,3 +293,88 @@ def test_only_standardflows_pods_and_temporals_own_reach_the_temporal_frontend()
     assert not _admits(policy, namespace, {"app.kubernetes.io/name": "something-else"}, int(port))
     assert not _admits(policy, "default", {"app.kubernetes.io/part-of": "standardflow"}, int(port))
     assert not _admits(policy, namespace, talking_to_temporal[0]["spec"]["template"]["metadata"]["labels"], 8080)
+
+
+# ---------------------------------------------------------------- metrics, traces, logs
+
+
+def _compose_scrape_jobs() -> dict[str, dict]:
+    config = yaml.safe_load((DEPLOY / "prometheus.yml").read_text())
+    return {job["job_name"]: job for job in config["scrape_configs"]}
+
+
+def test_compose_prometheus_scrapes_every_api_replica_with_the_token_and_the_workers_health_port(compose):
+    services = compose["services"]
+    prometheus = services["prometheus"]
+    assert prometheus["profiles"] == services["jaeger"]["profiles"] == ["observability"]
+    assert "./prometheus.yml:/etc/prometheus/prometheus.yml:ro" in prometheus["volumes"]
+    jobs = _compose_scrape_jobs()
+
+    api = jobs["standardflow-api"]
+    [found] = api["dns_sd_configs"]
+    assert (found["names"], found["type"]) == (["api"], "A"), "one target per replica, not one behind a balancer"
+    assert found["port"] == Settings.model_fields["api_port"].default
+    assert "STANDARDFLOW_API_PORT" not in services["api"]["environment"]
+    assert api["metrics_path"] == "/metrics" and api["authorization"]["type"] == "Bearer"
+    [secret] = prometheus["secrets"]
+    assert api["authorization"]["credentials_file"] == f"/run/secrets/{secret}"
+    assert compose["secrets"][secret] == {"environment": "STANDARDFLOW_METRICS_TOKEN"}
+
+    worker_env = services["worker"]["environment"]
+    [found] = jobs["standardflow-worker"]["dns_sd_configs"]
+    assert found["names"] == ["worker"] and found["port"] == int(worker_env["STANDARDFLOW_WORKER_HEALTH_PORT"])
+    assert worker_env["STANDARDFLOW_WORKER_HEALTH_HOST"] == "0.0.0.0", "reachable from Prometheus's container"
+    assert not any("8081" in str(port) for port in services["worker"].get("ports", []))
+
+
+def test_kubernetes_scrape_jobs_find_the_pods_and_ports_the_deployments_run_and_the_policies_let_them_in():
+    jobs = {job["job_name"]: job for job in yaml.safe_load((K8S / "prometheus" / "scrape-configs.yaml").read_text())}
+    assert set(jobs) == {"standardflow-api", "standardflow-worker"}
+    namespace = k8s_object("Namespace", "standardflow")["metadata"]["name"]
+    policies = {"standardflow-api": "standardflow-api-from-ingress", "standardflow-worker": "standardflow-worker-from-prometheus"}
+    prometheus = {"app.kubernetes.io/name": "prometheus"}
+    for name, job in jobs.items():
+        [discovery] = job["kubernetes_sd_configs"]
+        assert discovery == {"role": "pod", "namespaces": {"names": [namespace]}}
+        keep = _kept(job)
+        template = k8s_object("Deployment", name)["spec"]["template"]
+        assert keep["__meta_kubernetes_pod_label_app_kubernetes_io_name"] == template["metadata"]["labels"]["app.kubernetes.io/name"]
+        ports = {p["containerPort"] for p in template["spec"]["containers"][0]["ports"]}
+        port = int(keep["__meta_kubernetes_pod_container_port_number"])
+        assert port in ports and template["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+        assert job["metrics_path"] == template["metadata"]["annotations"]["prometheus.io/path"] == "/metrics"
+        policy = k8s_object("NetworkPolicy", policies[name])
+        assert _admits(policy, "monitoring", prometheus, port)
+        assert not _admits(policy, "default", prometheus, port)
+        assert not _admits(policy, "monitoring", {"app.kubernetes.io/name": "grafana"}, port)
+    assert jobs["standardflow-api"]["authorization"]["credentials_file"].endswith("/STANDARDFLOW_METRICS_TOKEN")
+    assert "STANDARDFLOW_METRICS_TOKEN" in k8s_object("Secret", "standardflow")["stringData"]
+    assert "authorization" not in jobs["standardflow-worker"]
+    worker_env = {item["name"]: item["value"] for item in _container("standardflow-worker")["env"]}
+    assert worker_env["STANDARDFLOW_WORKER_HEALTH_HOST"] == "0.0.0.0"
+    assert worker_env["STANDARDFLOW_WORKER_HEALTH_PORT"] == _kept(jobs["standardflow-worker"])[
+        "__meta_kubernetes_pod_container_port_number"]
+
+
+def _kept(job: dict) -> dict[str, str]:
+    """What a scrape job's `keep` rules require of a target, by the label they read."""
+    return {rule["source_labels"][0]: rule["regex"] for rule in job["relabel_configs"] if rule.get("action") == "keep"}
+
+
+def test_traces_go_where_the_otlp_setting_says_and_logs_are_json_lines(compose, compose_variables):
+    assert _configmap()["STANDARDFLOW_OTLP_ENDPOINT"] == "" and _configmap()["STANDARDFLOW_LOG_FORMAT"] == "json"
+    environment = compose["services"]["api"]["environment"]
+    assert environment["STANDARDFLOW_LOG_FORMAT"] == compose["services"]["worker"]["environment"]["STANDARDFLOW_LOG_FORMAT"] == "json"
+    assert environment["STANDARDFLOW_OTLP_ENDPOINT"] == "${STANDARDFLOW_OTLP_ENDPOINT:-}"
+    assert compose_variables["STANDARDFLOW_OTLP_ENDPOINT"] == ""
+    # The endpoint the .env.example names for the observability profile is Jaeger's OTLP over HTTP.
+    example = re.search(r"(http://jaeger:(\d+)/v1/traces)", (DEPLOY / ".env.example").read_text())
+    assert example and example.group(2) == "4318" and "jaeger" in compose["services"]
+    assert Settings(_env_file=None, otlp_endpoint=example.group(1)).otlp_endpoint == example.group(1)
+
+
+def test_a_stopping_api_has_time_to_finish_the_requests_under_way(compose):
+    from standardflow.runtime import GRACE_SECONDS
+
+    assert pod_spec(k8s_object("Deployment", "standardflow-api"))["terminationGracePeriodSeconds"] > GRACE_SECONDS
+    assert _seconds(compose["services"]["api"].get("stop_grace_period", "10s")) > GRACE_SECONDS  # compose's default: 10 s
