@@ -64,6 +64,11 @@ def configure(log_format: str) -> None:
     if log_format != "json":
         ACCESS.propagate = False
         return
+    # The workflow's or activity's identity is a field of its own: not appended to the message too.
+    from temporalio import activity, workflow
+
+    workflow.logger.workflow_info_on_message = False
+    activity.logger.activity_info_on_message = False
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

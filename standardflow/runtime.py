@@ -2,6 +2,7 @@
 
 import asyncio
 import ctypes
+import logging
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ from standardflow.temporal import temporal_client
 from workflows.client import answers as temporal_answers
 from workflows.worker import build_worker
 
+LOG = logging.getLogger("standardflow.worker")
 STAGE_SEARCH_ATTRIBUTE = "StandardFlowStage"
 
 
@@ -132,7 +134,12 @@ async def run_worker(settings: Settings) -> None:
                 health.serving(settings.worker_health_host, settings.worker_health_port, checks,
                                metrics=metrics.exposition if metrics else None))
         async with worker:
+            LOG.info("worker polling task queue %s of namespace %s at %s%s", settings.task_queue,
+                     settings.temporal_namespace, client.service_client.config.target_host,
+                     f"; health and metrics on port {settings.worker_health_port}"
+                     if settings.worker_health_port is not None else "")
             await stop.wait()
+            LOG.info("worker stopping: the tasks under way have %s s to finish", settings.worker_grace_seconds)
 
 
 GRACE_SECONDS = 5  # how long a stopping API waits for the requests under way

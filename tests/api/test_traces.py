@@ -15,6 +15,7 @@ from standardflow import logs, tracing
 from tests.conftest import app_stack
 from tests.helpers import create_proposal, inbox
 from tests.payload_keys import CONVERTER
+from tests.workflows.histories import replayer
 from workflows.core.models import TaskDecision
 
 pytestmark = pytest.mark.timeout(120)
@@ -68,6 +69,36 @@ async def test_a_completion_is_traced_from_the_request_to_the_steps_activity(tra
         assert "HandleUpdate:complete_task" in list(ancestors(ran)), list(ancestors(ran))
     assert by_id[step.parent.span_id].name == "StartActivity:apply_step"
     assert later and all(s.context.trace_id == started.context.trace_id for s in later)
+
+async def test_a_workflows_json_line_carries_its_identity_and_the_decisions_trace_and_replay_writes_none(
+        traced, caplog):
+    stack, spans = traced
+    logs.stamp_records()
+    caplog.set_level(logging.INFO, logger="temporalio.workflow")
+    proposer, secretary = await stack.login("li.wei"), await stack.login("wang.fang")
+    project = await create_proposal(stack.http, proposer)
+    assert (await stack.http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)).status_code == 200
+    [screening] = await inbox(stack.http, secretary, project["id"])
+    caplog.clear()
+
+    done = await stack.http.post(f"/api/v1/tasks/{screening['id']}/complete", json={"decision": "accept"},
+                                 headers=secretary)
+
+    assert done.status_code == 200, done.text
+    [request] = [s for s in spans.get_finished_spans() if s.name == "POST /api/v1/tasks/{task_id}/complete"]
+    lines = [json.loads(logs.JsonFormatter().format(r)) for r in caplog.records if "is at stage" in r.getMessage()]
+    [line] = [line for line in lines if line.get("trace_id") == f"{request.context.trace_id:032x}"]
+    assert line["message"].startswith(f"project {project['id']} is at stage committee_review, step ballot")
+    assert line["level"] == "INFO" and line["temporal_workflow"]["workflow_id"] == f"project-{project['id']}"
+    assert line["temporal_workflow"]["workflow_type"] == "ProjectWorkflow"
+
+    handle = stack.worker.client.get_workflow_handle(f"project-{project['id']}")
+    history = await handle.fetch_history()
+    caplog.clear()
+    replayed = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert replayed.replay_failure is None
+    assert not [r for r in caplog.records if "is at stage" in r.getMessage()], "a replay logs nothing again"
+
 
 async def test_each_request_has_an_id_and_its_json_access_line_carries_it_and_the_trace(traced, caplog):
     stack, spans = traced

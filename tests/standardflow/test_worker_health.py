@@ -1,6 +1,7 @@
 """`standardflow worker` answers a liveness and a readiness probe on its health port."""
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -24,11 +25,13 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _worker(tmp_path: Path, temporal_client, database_url: str, port: int, *options: str) -> subprocess.Popen:
+def _worker(tmp_path: Path, temporal_client, database_url: str, port: int, *options: str,
+            **settings: str) -> subprocess.Popen:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("STANDARDFLOW_")},
            "STANDARDFLOW_VAR_DIR": str(tmp_path), "STANDARDFLOW_DATABASE_URL": database_url,
            "STANDARDFLOW_TEMPORAL_ADDRESS": temporal_client.service_client.config.target_host,
-           "STANDARDFLOW_TASK_QUEUE": f"health-{port}", "STANDARDFLOW_WORKER_HEALTH_PORT": str(port)}
+           "STANDARDFLOW_TASK_QUEUE": f"health-{port}", "STANDARDFLOW_WORKER_HEALTH_PORT": str(port),
+           **{f"STANDARDFLOW_{name.upper()}": value for name, value in settings.items()}}
     with open(tmp_path / "worker.log", "wb") as log:  # a file: -X importtime alone would fill a pipe
         return subprocess.Popen([sys.executable, *options, "-m", "standardflow", "worker"], cwd=tmp_path, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -102,3 +105,20 @@ async def test_the_worker_is_not_ready_while_its_database_does_not_answer(tmp_pa
         assert (await asyncio.to_thread(_get, port, "/healthz")).status_code == 200, "alive, only not ready"
     finally:
         await asyncio.to_thread(_stop, worker)
+
+
+async def test_a_worker_told_to_log_json_writes_nothing_but_json_lines(tmp_path, temporal_client, database_url):
+    port = _free_port()
+    worker = _worker(tmp_path, temporal_client, database_url, port, log_format="json")
+    try:
+        assert (await asyncio.to_thread(_get, port, "/readyz")).status_code == 200
+    finally:
+        code = await asyncio.to_thread(_stop, worker)
+    lines = (tmp_path / "worker.log").read_text().splitlines()
+    assert code == 0 and lines, lines
+    records = [json.loads(line) for line in lines]
+    assert all({"time", "level", "logger", "message"} <= record.keys() for record in records), records
+    said = [(record["logger"], record["level"], record["message"]) for record in records]
+    assert ("standardflow.worker", "INFO", f"worker polling task queue health-{port} of namespace default at "
+            f"{temporal_client.service_client.config.target_host}; health and metrics on port {port}") in said
+    assert ("standardflow.worker", "INFO", "worker stopping: the tasks under way have 20 s to finish") in said

@@ -98,6 +98,8 @@ class HumanSteps:
     ) -> None:
         """Write one step; then the tasks it opens take decisions, and its decision is settled."""
         changes = changes or ProjectChanges()
+        moved = (changes.stage or self._stage, self._step if changes.step is None else changes.step) != (
+            self._stage, self._step)
         self._stage = changes.stage or self._stage
         self._step = changes.step if changes.step is not None else self._step
         self._status = changes.status or self._status
@@ -123,6 +125,8 @@ class HumanSteps:
         # A step the data refuses for good waits for people to resolve it (workflows/core/failures.py).
         with traces.within(self._traced.pop(decided.task_id, None) if decided else None):
             await failures.write_step(self, step, STEP_TIMEOUT, STEP_RETRY)
+            if moved:  # the SDK's workflow logger writes nothing while a run replays
+                workflow.logger.info("project %s is at stage %s, step %s", self._project_id, self._stage, self._step)
         for spec in open_tasks:
             self.deadlines.watch(self, spec)
         if decided:
