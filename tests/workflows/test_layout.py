@@ -3,6 +3,8 @@ to the core, never the core to a domain; contracts/ to none of the code's layers
 started from workflows/client.py."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,14 +45,15 @@ def test_the_core_imports_no_domain():
 
 
 def test_a_domain_uses_another_only_through_its_workflow_module():
-    """The project runs a ballot, a panel and pilot sites; it reaches them by their workflow modules
-    (the classes a child run or an in-project part needs), never by their activities."""
+    """The project runs a ballot, a panel and pilot sites; it reaches them by their workflow-side
+    modules — the workflow class, the part that runs inside the project's workflow (named after its
+    domain: workflows/ballot/ballot.py) and their plain models — never by their activities."""
     offending = {}
     for domain in DOMAINS:
         for path in _files(f"workflows/{domain}"):
             names = sorted(name for name in _imports(path) if len(name.split(".")) > 2
                            and name.split(".")[0] == "workflows" and name.split(".")[1] in DOMAINS - {domain}
-                           and name.split(".")[2] != "workflow")
+                           and name.split(".")[2] not in {"workflow", "models", name.split(".")[1]})
             if names:
                 offending[str(path.relative_to(ROOT))] = names
     assert offending == {}
@@ -70,3 +73,14 @@ def test_every_workflow_is_started_from_the_client_module():
         if path.name != "client.py" and ("start_workflow(" in path.read_text() or "execute_workflow(" in path.read_text())
     )
     assert starters == []
+
+
+def test_a_projects_run_defines_no_other_workflow_class():
+    """The sandbox imports a run's modules anew for every run, and defining a workflow class is the
+    dearest part of it: the project's workflow names its ballot's, panel's and pilot sites' child
+    workflows by type, and their classes stay out of its imports."""
+    probe = ("import sys, workflows.project.workflow; "
+             "print(sorted(m for m in sys.modules if m.startswith('workflows.') and m.endswith('.workflow')))")
+    shown = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == "['workflows.project.workflow']"

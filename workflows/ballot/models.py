@@ -6,6 +6,9 @@ from pydantic import BaseModel, Field
 
 from contracts.policy import BallotPolicy
 
+# The workflow type of the child runs that older projects started (workflows/ballot/workflow.py).
+BALLOT_WORKFLOW = "BallotWorkflow"
+
 
 class BallotInput(BaseModel):
     project_id: uuid.UUID

@@ -7,6 +7,9 @@ from pydantic import BaseModel, Field
 from contracts.policy import PanelPolicy
 from contracts.tallies import PanelOutcome
 
+# The workflow type of the child runs that older projects started (workflows/panel/workflow.py).
+PANEL_WORKFLOW = "PanelWorkflow"
+
 
 class PanelInput(BaseModel):
     project_id: uuid.UUID

@@ -14,23 +14,16 @@ from workflows.core import versions
 from workflows.core.human import STEP_RETRY, STEP_TIMEOUT, HumanSteps
 from workflows.core.local import execute_stage
 from workflows.core.models import TaskDecision
-from workflows.pilot.models import PilotSiteInput, PilotSiteResult
+from workflows.pilot.models import SITE_OPEN, SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, pilot_workflow_id
 
 with workflow.unsafe.imports_passed_through():
     from workflows.pilot.activities import (
         EnrolledSite, MissedRecord, PilotActivities, PlanRecord, ReportRecord, SiteEnrolment,
     )
 
+__all__ = ["PilotSiteWorkflow", "pilot_workflow_id"]
+
 REPORT_KINDS = ("pilot_plan", "pilot_progress_report", "pilot_final_report")
-# A site started on today's code tells the project's workflow once its plan task is open, so that the
-# enrolment answers only when every site's first task is in its pilot leads' inboxes.
-SITE_OPEN_SIGNAL = "pilot-site-open-signal"
-SITE_OPEN = "pilot_site_open"  # the signal, received by ProjectSteps.pilot_site_open
-
-
-def pilot_workflow_id(project_id: object, org_id: object) -> str:
-    return f"pilot-{project_id}-{org_id}"
-
 
 def add_months(moment: datetime, months: int) -> datetime:
     """The same day `months` later, or the month's last day when it is shorter."""

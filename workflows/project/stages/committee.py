@@ -5,7 +5,8 @@ tasks are in place (human.ANSWERS_WHEN_WAITING); ballots opened before that ran 
 from temporalio import workflow
 
 from contracts.steps import EventSpec, ProjectChanges
-from workflows.ballot.workflow import Ballot, BallotInput, BallotWorkflow
+from workflows.ballot.ballot import Ballot
+from workflows.ballot.models import BALLOT_WORKFLOW, BallotInput, BallotResult
 from workflows.core import versions
 from workflows.core.models import TaskDecision
 from workflows.project.steps import ProjectSteps
@@ -27,7 +28,7 @@ async def new_work_item_ballot(wf: ProjectSteps) -> bool:
     else:
         await wf.write(changes=ProjectChanges(stage="committee_review", step="ballot"))
         result = await wf.waiting(workflow.execute_child_workflow(
-            BallotWorkflow.run, ballot, id=f"ballot-{inp.project_id}-new-work-item"))
+            BALLOT_WORKFLOW, ballot, id=f"ballot-{inp.project_id}-new-work-item", result_type=BallotResult))
     tally = result.model_dump(mode="json", exclude={"ballot_id"})
     if result.passed:
         await wf.write(changes=ProjectChanges(step="approved"),

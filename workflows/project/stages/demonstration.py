@@ -11,7 +11,8 @@ from temporalio import workflow
 from contracts.steps import EventSpec, ProjectChanges, TaskSpec
 from workflows.core import versions
 from workflows.core.models import Opening, TaskDecision
-from workflows.panel.workflow import Panel, PanelInput, PanelResult, PanelWorkflow, panel_workflow_id
+from workflows.panel.models import PANEL_WORKFLOW, PanelInput, PanelResult
+from workflows.panel.panel import Panel, panel_workflow_id
 from workflows.project.steps import ProjectSteps
 
 PANEL_IN_PROJECT = "panel-in-project"
@@ -28,7 +29,8 @@ async def run(wf: ProjectSteps) -> str:
     else:
         await wf.write(decided=formed, changes=ProjectChanges(step="panel_review"))
         result = await wf.waiting(workflow.execute_child_workflow(
-            PanelWorkflow.run, _panel_input(wf, formed), id=panel_workflow_id(wf.input.project_id, number)))
+            PANEL_WORKFLOW, _panel_input(wf, formed), id=panel_workflow_id(wf.input.project_id, number),
+            result_type=PanelResult))
     tally = result.model_dump(mode="json")
     if result.result == "fail":
         await wf.write(changes=ProjectChanges(step=""), events=[EventSpec(action="demonstration.failed", data=tally)])

@@ -9,7 +9,9 @@ from temporalio import workflow
 from contracts.steps import EventSpec, ProjectChanges
 from workflows.core import versions
 from workflows.core.models import TaskDecision
-from workflows.pilot.workflow import SITE_OPEN_SIGNAL, PilotSiteInput, PilotSiteResult, PilotSiteWorkflow, pilot_workflow_id
+from workflows.pilot.models import (
+    SITE_OPEN_SIGNAL, SITE_WORKFLOW, PilotSiteInput, PilotSiteResult, pilot_workflow_id,
+)
 from workflows.project.steps import ProjectSteps
 
 
@@ -22,8 +24,8 @@ async def run(wf: ProjectSteps) -> dict:
         # The enrolment answers once every site's plan task is open (each site says so), and the
         # project waits for the sites' reports as for people.
         sites = await asyncio.gather(*(workflow.start_child_workflow(
-            PilotSiteWorkflow.run, _site_input(wf, org_id, enrolled.actor_id),
-            id=pilot_workflow_id(wf.input.project_id, org_id)) for org_id in org_ids))
+            SITE_WORKFLOW, _site_input(wf, org_id, enrolled.actor_id),
+            id=pilot_workflow_id(wf.input.project_id, org_id), result_type=PilotSiteResult) for org_id in org_ids))
         await workflow.wait_condition(lambda: all(
             str(org_id) in wf.sites_open or site.done() for org_id, site in zip(org_ids, sites)))
         results = await wf.waiting(asyncio.gather(*sites))
@@ -62,7 +64,8 @@ def _site_input(wf: ProjectSteps, org_id: uuid.UUID, enrolled_by: uuid.UUID) -> 
 async def _run_site(wf: ProjectSteps, org_id: uuid.UUID, enrolled_by: uuid.UUID) -> PilotSiteResult:
     """As sites ran before they told the project their plan task was open."""
     return await workflow.execute_child_workflow(
-        PilotSiteWorkflow.run, _site_input(wf, org_id, enrolled_by), id=pilot_workflow_id(wf.input.project_id, org_id)
+        SITE_WORKFLOW, _site_input(wf, org_id, enrolled_by), id=pilot_workflow_id(wf.input.project_id, org_id),
+        result_type=PilotSiteResult,
     )
 
 
