@@ -1,11 +1,15 @@
+import re
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import FileResponse
 
 from api.deps import PrincipalDep, SessionDep
 from api.errors import refusals
+from api.routes.drafts import attachment
 from services.catalogue import authorities, service as catalogue
+from services.drafts import service as drafts
 from services.catalogue.schemas import AuthorityCreate, AuthorityPublic, CatalogueEntry, CataloguePage, CatalogueQuery
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
@@ -26,6 +30,19 @@ async def search_catalogue(session: SessionDep, query: Annotated[CatalogueQuery,
 async def catalogue_entry(project_id: uuid.UUID, session: SessionDep) -> CatalogueEntry:
     """One published standard; 404 for anything not published."""
     return await catalogue.get_entry(session, project_id)
+
+
+@router.get("/catalog/{project_id}/text", response_class=FileResponse, responses=refusals(404, 422))
+async def published_text(project_id: uuid.UUID, request: Request, session: SessionDep) -> FileResponse:
+    """A published standard's text, as a download, for anyone: the 报批稿 its approver approved (or,
+    published without one, its newest draft version), named by its number and title. 404 for
+    anything not published, or when the standard's text was never uploaded here."""
+    project, text = await catalogue.published_text(session, project_id)
+    found = drafts.stored_file(text, request.app.state.settings.resolved_blob_dir,
+                               name=f"{project.number.replace('/', '_')} {project.title_zh}",
+                               ascii_name=re.sub(r"[^A-Za-z0-9]+", "-", project.number).strip("-") or "standard")
+    return FileResponse(found.path, media_type=text.content_type,
+                        headers=attachment(found.download_name, found.ascii_name))
 
 
 @router.get("/publishing-authorities", response_model=list[AuthorityPublic], responses=refusals(401))

@@ -13,7 +13,8 @@ from api.web.pages_common import OptionalPrincipal, PageRoute, PageSession, go, 
 from services.catalogue import service as catalogue
 from services.catalogue.schemas import CatalogueQuery
 from services.dashboard import service as dashboard
-from services.errors import Invalid
+from services.drafts.filetypes import SUFFIXES
+from services.errors import Invalid, NotFound
 from services.notifications import service as notifications
 from services.notifications.schemas import NotificationFilter
 from services.projects import service as projects
@@ -56,9 +57,14 @@ def _catalogue_url(asked: dict[str, str], offset: int) -> str:
 async def catalogue_entry(
     project_id: uuid.UUID, request: Request, session: PageSession, reader: OptionalPrincipal
 ) -> HTMLResponse:
-    """One published standard; 404 for anything not published."""
+    """One published standard, with its text to download; 404 for anything not published."""
     entry = await catalogue.get_entry(session, project_id)
-    return page(request, "catalogue_entry.html", reader, entry=entry)
+    try:
+        _, text = await catalogue.published_text(session, project_id)
+    except NotFound:
+        text = None  # published with no text uploaded here
+    return page(request, "catalogue_entry.html", reader, entry=entry, text=text,
+                text_kind=text and SUFFIXES.get(text.content_type, "").lstrip(".").upper())
 
 
 @router.get("/notifications")

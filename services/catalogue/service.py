@@ -13,6 +13,7 @@ from services.catalogue.schemas import (
     CatalogueEntry, CataloguePage, CatalogueQuery, CatalogueStatus, DOMAIN_GROUPS, PublisherPublic,
 )
 from services.db import utcnow
+from services.drafts.models import DraftLabel, DraftVersion
 from services.errors import NotFound
 from services.organisations.models import Organisation
 from services.projects.models import ProjectStatus, StandardProject
@@ -48,6 +49,22 @@ async def get_entry(session: AsyncSession, project_id: uuid.UUID) -> CatalogueEn
     if row is None:
         raise NotFound("error.catalogue.not_found")
     return _entry(*row)
+
+
+async def published_text(session: AsyncSession, project_id: uuid.UUID) -> tuple[StandardProject, DraftVersion]:
+    """A published standard and its text: the newest 报批稿 (the version its approver approved), or for
+    a standard published without one, its newest version. NotFound for anything not published, and
+    for a standard whose text was never uploaded here."""
+    row = (await session.exec(published().where(StandardProject.id == project_id))).first()
+    if row is None:
+        raise NotFound("error.catalogue.not_found")
+    project = row[0]
+    versions = list((await session.exec(select(DraftVersion).where(DraftVersion.project_id == project_id)
+                                         .order_by(col(DraftVersion.version).desc()))).all())
+    text = next((v for v in versions if v.label == DraftLabel.approval), versions[0] if versions else None)
+    if text is None:
+        raise NotFound("error.catalogue.no_text", number=project.number)
+    return project, text
 
 
 def _filter(statement: SelectOfScalar, query: CatalogueQuery) -> SelectOfScalar:

@@ -124,13 +124,18 @@ async def list_drafts(session: AsyncSession, principal: Principal, project_id: u
 async def draft_file(
     session: AsyncSession, principal: Principal, draft_id: uuid.UUID, blob_dir: Path
 ) -> DraftFile:
-    draft = await get_draft(session, principal, draft_id)
+    return stored_file(await get_draft(session, principal, draft_id), blob_dir)
+
+
+def stored_file(draft: DraftVersion, blob_dir: Path, name: str = "", ascii_name: str = "") -> DraftFile:
+    """Where a draft's bytes are, and the names to download them by (without a suffix: the one of what
+    the file really is is added): by default the uploader's, else draft-v<version>."""
     path = BlobStore(blob_dir).path_for(draft.sha256)
     if not path.is_file():
         raise NotFound("error.draft.file_missing", version=draft.version)
     suffix = SUFFIXES.get(draft.content_type, "")
-    ascii_name = f"draft-v{draft.version}{suffix}"
-    name = draft.original_filename or ascii_name
+    ascii_name = (ascii_name or f"draft-v{draft.version}") + suffix
+    name = name or draft.original_filename or ascii_name
     if not name.lower().endswith(suffix):
         name += suffix
     return DraftFile(draft=draft, path=path, download_name=name, ascii_name=ascii_name)

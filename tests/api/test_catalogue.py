@@ -1,8 +1,10 @@
 """The public catalogue: published standards only, read without signing in, searched and filtered."""
 
 import uuid
+from urllib.parse import quote
 from datetime import UTC, date, datetime, time, timedelta
 
+import httpx
 import pytest
 
 from contracts.steps import ProjectChanges, StepSpec
@@ -11,6 +13,7 @@ from services.catalogue.numbering import PublicationRequest
 from services.catalogue.service import today
 from services.committees.service import list_committees
 from services.db import transaction
+from services.demo import DEMO_PASSWORD
 from services.identity.service import get_by_username, load_principal
 from services.projects import service as projects, steps
 from services.projects.models import StandardProject
@@ -49,6 +52,16 @@ async def publish(sessions, project_id: uuid.UUID, day: date, **changes) -> None
             changes=ProjectChanges(published_at=datetime.combine(day, time(2), UTC),
                                    effective_from=day + timedelta(days=30), **{"status": "active", **changes}),
         ))
+
+
+async def upload_as_lead(base_url: str, project_id: uuid.UUID, label: str, name: str, data: bytes) -> None:
+    """The lead drafter (li.wei) uploads a draft version over HTTP to an app served at base_url."""
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": DEMO_PASSWORD})).json()
+        uploaded = await http.post(f"/api/v1/projects/{project_id}/drafts", data={"label": label},
+                                   headers={"Authorization": f"Bearer {token['access_token']}"},
+                                   files={"file": (name, data, "application/pdf")})
+        assert uploaded.status_code == 201, uploaded.text
 
 
 @pytest.fixture
@@ -189,3 +202,37 @@ async def test_publishing_authorities(stack):
     nowhere = await http.post("/api/v1/publishing-authorities",
                               json={"standard_type": "group", "org_id": str(uuid.uuid4())}, headers=admin)
     assert nowhere.status_code == 404
+
+
+async def test_anyone_downloads_a_published_standards_approved_text(stack, sessions):
+    token = uuid.uuid4().hex[:10]
+    pid = await make_project(sessions, token, "group", "life.mobility", "文本", "Text")
+    bare = await make_project(sessions, token, "group", "life.mobility", "无文本", "No text")
+    lead = await stack.login("li.wei")
+    texts = {"discussion": b"%PDF-1.4 discussion\n%%EOF\n", "approval": b"%PDF-1.4 approved text\n%%EOF\n",
+             "review": b"%PDF-1.4 a later review draft\n%%EOF\n"}
+    for label, data in texts.items():  # the 报批稿 is the text, though a later version followed it
+        uploaded = await stack.http.post(f"/api/v1/projects/{pid}/drafts", headers=lead, data={"label": label},
+                                         files={"file": (f"{label}.pdf", data, "application/pdf")})
+        assert uploaded.status_code == 201, uploaded.text
+    assert (await stack.http.get(f"/api/v1/catalog/{pid}/text")).status_code == 404, "not before publication"
+    await publish(sessions, pid, date(2026, 3, 1))
+    await publish(sessions, bare, date(2026, 3, 2))
+    number = (await stack.http.get(f"/api/v1/catalog/{pid}")).json()["number"]
+
+    text = await stack.http.get(f"/api/v1/catalog/{pid}/text")  # no sign-in
+
+    assert text.status_code == 200 and text.content == texts["approval"]
+    assert text.headers["content-type"] == "application/pdf"
+    disposition = text.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=\"T-SDCIA-") and disposition.endswith(".pdf")
+    assert quote(f"{number.replace('/', '_')} 文本数据规范 {token}.pdf", safe="") in disposition
+    missing = await stack.http.get(f"/api/v1/catalog/{bare}/text")
+    assert missing.status_code == 404 and "was not uploaded to StandardFlow" in missing.json()["detail"]
+    assert (await stack.http.get(f"/api/v1/catalog/{uuid.uuid4()}/text")).status_code == 404
+
+    page = await stack.http.get(f"/catalogue/{pid}", headers={"Accept-Language": "zh"})
+    assert page.status_code == 200
+    assert f'href="/api/v1/catalog/{pid}/text"' in page.text and "下载标准文本（PDF，" in page.text
+    none = await stack.http.get(f"/catalogue/{bare}", headers={"Accept-Language": "zh"})
+    assert "本平台未收录，请向发布机构索取" in none.text and "/text\"" not in none.text
