@@ -8,7 +8,7 @@ from api.routes.drafts import attachment
 from services.consultations import dispositions
 from services.consultations import service as consultations
 from services.consultations.export import TITLE
-from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic, DispositionSet
+from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic, DispositionSet, OwnComment
 
 router = APIRouter(prefix="/api/v1", tags=["consultations"], responses=refusals(401, 404, 422))
 
@@ -36,8 +36,17 @@ async def add_comment(
 @router.get("/projects/{project_id}/comments", response_model=list[CommentPublic])
 async def list_comments(project_id: uuid.UUID, session: SessionDep, principal: PrincipalDep) -> list[CommentPublic]:
     """The project's consultation comments with their dispositions, in the order they arrived. The
-    drafting organisations and the committee see all of them; others see their own organisations'."""
+    drafting organisations and the committee see all of them; others see their own organisations',
+    also once the consultation is over and the project no longer open to them."""
     return await consultations.list_comments(session, principal, project_id)
+
+
+@router.get("/comments", response_model=list[OwnComment])
+async def own_comments(session: SessionDep, principal: PrincipalDep) -> list[OwnComment]:
+    """The consultation comments your organisations made, on any project, newest first, each with the
+    project it was on and its disposition once given; also after the consultation has closed and the
+    project is no longer open to you."""
+    return await consultations.own_comments(session, principal)
 
 
 @router.put("/comments/{comment_id}/disposition", response_model=CommentPublic,

@@ -15,6 +15,7 @@ from api.web.i18n import language
 from api.web.page_text import Translator
 from api.web.pages_common import PageRoute, PageSession, go, page, request_key, typed
 from services.committees.service import list_committees
+from services.consultations import service as consultations
 from services.db import transaction
 from services.errors import Conflict, DomainError
 from services.identity.permissions import Permission
@@ -33,9 +34,12 @@ EDITABLE_FIELDS = (*TEXT_FIELDS, "domain", "target_completion")
 
 @router.get("/projects")
 async def project_list(request: Request, session: PageSession, principal: PrincipalDep) -> HTMLResponse:
-    """The projects the reader may see, newest first."""
+    """The projects the reader may see, newest first; then the consultation comments the reader's
+    organisations made, with their dispositions, whether or not their projects are still open to them."""
     found = await projects.list_readable(session, principal)
-    return page(request, "projects.html", principal, projects=found)
+    own = await consultations.own_comments(session, principal, limit=100)
+    readable = await projects.readable_ids(session, principal, {c.project_id for c in own})
+    return page(request, "projects.html", principal, projects=found, own_comments=own, readable_projects=readable)
 
 
 @router.get("/projects/new")

@@ -60,6 +60,17 @@ class CommentPublic(BaseModel):
     disposed_at: datetime | None
 
 
+class OwnComment(CommentPublic):
+    """A comment one's organisation made, with the project it was on: read by its organisation's
+    members at any time, also once the consultation has closed and the project has moved on."""
+
+    project_title_zh: str
+    project_title_en: str
+    project_number: str | None
+    consultation_closes_at: datetime
+    consultation_closed: bool
+
+
 class ConsultationPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

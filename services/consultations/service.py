@@ -11,7 +11,7 @@ from sqlmodel.sql.expression import Select
 from services.audit import service as audit
 from services.committees.models import Committee, CommitteeMember
 from services.consultations.models import Consultation, ConsultationComment, ConsultationStatus
-from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic
+from services.consultations.schemas import CommentCreate, CommentPublic, ConsultationPublic, OwnComment
 from services.drafts.models import DraftVersion
 from services.errors import Conflict, Forbidden, NotFound
 from services.idempotency import service as idempotency
@@ -179,7 +179,15 @@ def to_public(comment: ConsultationComment, org: Organisation) -> CommentPublic:
 
 
 async def list_comments(session: AsyncSession, principal: Principal, project_id: uuid.UUID) -> list[CommentPublic]:
-    project = await projects.get_readable(session, principal, project_id)
+    """The project's comments the principal may see. Once the consultation is over, a commenting
+    organisation may no longer read the project, but still reads its own comments and their dispositions."""
+    try:
+        project = await projects.get_readable(session, principal, project_id)
+    except NotFound:
+        own = [c for c in await own_comments(session, principal) if c.project_id == project_id]
+        if not own:
+            raise
+        return sorted(own, key=lambda c: (c.consultation_closes_at, c.number))
     query = (await visible_comments(session, principal, project)).join(
         Consultation, col(Consultation.id) == col(ConsultationComment.consultation_id)
     ).order_by(col(Consultation.opens_at), col(ConsultationComment.number))
@@ -204,3 +212,21 @@ async def find_comment(
         if found is not None:
             return found
     raise NotFound("error.comment.not_found")
+
+
+async def own_comments(session: AsyncSession, principal: Principal, limit: int = 500) -> list[OwnComment]:
+    """The comments the principal's organisations made on any project, newest first, each with its
+    disposition once given."""
+    if not principal.org_ids:
+        return []
+    query = (select(ConsultationComment, Organisation, StandardProject, Consultation)
+             .join(Organisation, col(Organisation.id) == col(ConsultationComment.org_id))
+             .join(StandardProject, col(StandardProject.id) == col(ConsultationComment.project_id))
+             .join(Consultation, col(Consultation.id) == col(ConsultationComment.consultation_id))
+             .where(col(ConsultationComment.org_id).in_(principal.org_ids))
+             .order_by(col(ConsultationComment.created_at).desc(), col(ConsultationComment.id)).limit(limit))
+    return [OwnComment(**to_public(comment, org).model_dump(), project_title_zh=project.title_zh,
+                       project_title_en=project.title_en, project_number=project.number,
+                       consultation_closes_at=consultation.closes_at,
+                       consultation_closed=consultation.closed_at is not None)
+            for comment, org, project, consultation in (await session.exec(query)).all()]

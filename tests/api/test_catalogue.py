@@ -54,14 +54,13 @@ async def publish(sessions, project_id: uuid.UUID, day: date, **changes) -> None
         ))
 
 
-async def upload_as_lead(base_url: str, project_id: uuid.UUID, label: str, name: str, data: bytes) -> None:
-    """The lead drafter (li.wei) uploads a draft version over HTTP to an app served at base_url."""
-    async with httpx.AsyncClient(base_url=base_url) as http:
-        token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": DEMO_PASSWORD})).json()
-        uploaded = await http.post(f"/api/v1/projects/{project_id}/drafts", data={"label": label},
-                                   headers={"Authorization": f"Bearer {token['access_token']}"},
-                                   files={"file": (name, data, "application/pdf")})
-        assert uploaded.status_code == 201, uploaded.text
+async def upload_as_lead(http: httpx.AsyncClient, project_id: uuid.UUID, label: str, name: str, data: bytes) -> None:
+    """The lead drafter (li.wei) uploads a draft version over HTTP."""
+    token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": DEMO_PASSWORD})).json()
+    uploaded = await http.post(f"/api/v1/projects/{project_id}/drafts", data={"label": label},
+                               headers={"Authorization": f"Bearer {token['access_token']}"},
+                               files={"file": (name, data, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
 
 
 @pytest.fixture

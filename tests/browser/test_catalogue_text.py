@@ -4,6 +4,7 @@ desktop and on a phone."""
 import uuid
 from datetime import date
 
+import httpx
 from playwright.async_api import Browser
 
 from services.db import session_factory
@@ -18,7 +19,8 @@ async def test_a_reader_downloads_a_published_standards_text_without_signing_in(
     sessions = session_factory(engine)
     token = uuid.uuid4().hex[:8]
     pid = await make_project(sessions, token, "group", "life.mobility", "路侧单元", "Roadside unit")
-    await upload_as_lead(served_app.base_url, pid, "approval", "报批稿.pdf", pdf())
+    async with httpx.AsyncClient(base_url=served_app.base_url) as http:
+        await upload_as_lead(http, pid, "approval", "报批稿.pdf", pdf())
     await publish(sessions, pid, date(2026, 3, 1))
 
     reader = await (await watched(await browser.new_context(locale="zh-CN", accept_downloads=True))).new_page()

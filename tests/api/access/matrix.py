@@ -59,6 +59,7 @@ API = [
     Row("GET", "/api/v1/dashboard", SIGNED_IN),
     Row("GET", "/api/v1/catalog", EVERYONE),
     Row("GET", "/api/v1/catalog/{project}", EVERYONE),
+    Row("GET", "/api/v1/catalog/{project}/text", EVERYONE),  # the published standard's text
     Row("GET", "/api/v1/publishing-authorities", SIGNED_IN),
     Row("POST", "/api/v1/publishing-authorities", frozenset({"platform_admin"}),
         json=lambda w: {"standard_type": "enterprise", "org_id": w["pjmob"]}),
@@ -97,6 +98,7 @@ API = [
     # every comment, with its disposition: for the drafting organisations, the committee and the task holders
     Row("GET", "/api/v1/projects/{project}/dispositions.csv", GROUP_READERS),
     Row("GET", "/api/v1/projects/{project}/dispositions.xlsx", GROUP_READERS),
+    Row("GET", "/api/v1/comments", SIGNED_IN),  # one's own organisations' comments, on any project
     Row("PUT", "/api/v1/comments/{comment}/disposition", frozenset({"proposer"}),
         json=lambda w: {"disposition": "accepted", "reason": ""}),
     Row("GET", "/api/v1/drafts/{draft}", GROUP_READERS),
