@@ -10,7 +10,7 @@ from temporalio.client import Client
 
 from api import cors, errors, limits, metrics, security_headers
 from api.auth import identity
-from api.routes import admin, auth, ballots, catalogue, codec, consultations, coordination, dashboard, drafts, escalations, evaluations, health, invitations, notifications, panels, pilots, projects, reference, task_events, tasks, timeline
+from api.routes import admin, auth, ballots, catalogue, codec, consultations, coordination, dashboard, drafts, escalations, evaluations, experts, health, invitations, notifications, panels, pilots, projects, reference, task_events, tasks, timeline
 from api.web import site
 from api.web.mount import install as install_web
 from services.db import create_engine, session_factory
@@ -63,6 +63,6 @@ def create_app(settings: Settings, parts: Parts | None = None) -> FastAPI:
     security_headers.install(app, settings)  # around everything, the refusals of the other middlewares too
     metrics.install(app)  # outside the middlewares added before it: it counts their refusals too
     tracing.instrument_api(app, traced)
-    for module in (health, auth, admin, invitations, reference, projects, task_events, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, codec, site):
+    for module in (health, auth, experts, admin, invitations, reference, projects, task_events, tasks, drafts, consultations, catalogue, evaluations, ballots, panels, notifications, escalations, dashboard, timeline, pilots, coordination, codec, site):
         app.include_router(module.router)
     return app

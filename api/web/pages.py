@@ -14,8 +14,10 @@ from api.web.pages_common import page
 from api.web.signin import local_path, sign_in_page
 from services.db import transaction
 from services.errors import Invalid, NotFound, Unauthorized
-from services.identity import invitations
+from services.identity import expertise, invitations
+from services.identity.permissions import Permission
 from services.identity.service import get_by_username
+from services.projects.domains import FRAMEWORK
 from services.identity.throttle import TooManyAttempts
 from services.identity.web_sessions import end_web_session, password_web_session, provider_web_session
 from standardflow.config import Settings
@@ -131,7 +133,9 @@ async def account(request: Request) -> Response:
         return RedirectResponse(f"/login?next={ACCOUNT}", status_code=303)
     async with transaction(request.app.state.sessions, read_only=True) as session:
         waiting = await invitations.list_invitations(session, principal)
-    return page(request, "account.html", principal, invitations=waiting)
+        fields = await expertise.expertise_of(session, principal.user_id)
+    return page(request, "account.html", principal, invitations=waiting, expertise=fields,
+                is_expert=principal.can(Permission.PANEL_OPINION), framework=FRAMEWORK)
 
 
 def _provider_down(exc: httpx.HTTPError) -> ProviderUnavailable:

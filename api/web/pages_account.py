@@ -1,5 +1,5 @@
 """The reader's own settings: the language of the pages, and of the notices and mails written to them;
-and the roles organisations have invited them to, to accept or decline."""
+the roles organisations have invited them to, to accept or decline; and an expert's fields."""
 
 import uuid
 
@@ -9,7 +9,8 @@ from fastapi.responses import Response
 from api.deps import PrincipalDep
 from api.web.pages_common import PageRoute, PageSession, go
 from api.web.session import LANG_KEY
-from services.identity import invitations
+from services.identity import expertise, invitations
+from services.identity.expertise import ExpertiseSet
 from services.identity.service import choose_language
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
@@ -22,6 +23,14 @@ async def language_choice(request: Request, session: PageSession, principal: Pri
     await choose_language(session, principal, chosen)
     request.session[LANG_KEY] = chosen
     return go("/account")
+
+
+@router.post("/account/expertise")
+async def expertise_choice(request: Request, session: PageSession, principal: PrincipalDep) -> Response:
+    """An expert's fields of expertise, from the framework's domains ticked on the account page."""
+    fields = [str(value) for value in (await request.form()).getlist("fields")]
+    await expertise.record_expertise(session, principal, ExpertiseSet(fields=fields))
+    return go("/account", "expertise_saved")
 
 
 @router.post("/account/invitations/{invitation_id}/accept")

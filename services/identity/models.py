@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.db import utcnow
@@ -24,6 +24,8 @@ class User(SQLModel, table=True):
     # The language the person chose for the pages, notices and mails ("zh" or "en"); None until they
     # choose, and then notices and mails are in Chinese.
     language: str | None = Field(default=None, max_length=8)
+    # An expert's fields: domain codes of the standards-system framework (services/identity/expertise.py).
+    expertise: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -149,9 +149,15 @@ async def consultation(journey: Journey) -> None:
 async def demonstration(journey: Journey) -> None:
     http = journey.http
     form = await journey.task("wang.fang", "form_panel", seconds=60)
+    recorded = await http.put("/api/v1/me/expertise", headers=await journey.people("wu.qiang"),
+                              json={"fields": ["life.mobility", "foundations.data_base"]})
+    assert recorded.status_code == 200, recorded.text
     en = await task_page(http, "wang.fang", "en", form["id"])
     assert "A panel of at least 5 experts, none from the drafting organisations" in en and "≥ 3/4" in en
-    assert "Eligible experts" in en and "吴强" in en and "郭涛" in en
+    assert "Eligible experts" in en and "吴强" in en and "郭涛" in en and "Fields of expertise" in en
+    # The expert whose fields hold the project's domain comes first, the field marked.
+    assert en.index("吴强") < en.index("郭涛")
+    assert "Data base (in this project&#39;s domain)" in en or "Data base (in this project's domain)" in en
     await follows(http, en, r"/api/v1/drafts/[0-9a-f-]+/file")
     expert_ids = [await journey.people.id(e) for e in EXPERTS]
     await journey.complete("wang.fang", "form_panel", {"decision": "form", "expert_ids": expert_ids})

@@ -15,6 +15,7 @@ from api.web.material.common import (
 )
 from api.web.page_text import Translator
 from api.web.task_options import eligible_experts
+from services.identity.expertise import expertise_of
 from services.identity.principal import Principal
 from services.panels import service as panels
 from services.panels.schemas import PanelPublic
@@ -44,8 +45,13 @@ async def _review_facts(
 async def form_panel(session: AsyncSession, principal: Principal, task: Task, t: Translator) -> dict[str, Any]:
     project = await readable_project(session, principal, task.project_id)
     experts = await eligible_experts(session, project.id, list((await organisations(session)).values()))
+    fields = {uid: await expertise_of(session, uuid.UUID(uid)) for uid, _ in experts}
+    # Those whose fields hold the project's domain first; each field in words, the project's marked.
+    ordered = sorted(experts, key=lambda e: project.domain not in fields[e[0]])
+    rows = [[words, "、".join(t.domain(code) + (f" ({t('mat.panel.field_matches')})" if code == project.domain else "")
+                             for code in fields[uid]) or t("none")] for uid, words in ordered]
     return {"facts": await _review_facts(session, principal, project, t),
-            "experts": Table([t("mat.col.expert")], [[words] for _, words in experts])}
+            "experts": Table([t("mat.col.expert"), t("mat.col.fields")], rows)}
 
 
 @builds("panel_opinion")

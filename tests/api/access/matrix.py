@@ -53,6 +53,8 @@ API = [
     Row("GET", "/.well-known/jwks.json", EVERYONE),
     Row("POST", "/api/v1/auth/token", EVERYONE, form={"username": "li.wei", "password": "Shanghai-2026"}),
     Row("GET", "/api/v1/me", SIGNED_IN),
+    Row("PUT", "/api/v1/me/expertise", frozenset({"expert"}), json=lambda world: {"fields": ["life.mobility"]}),
+    Row("GET", "/api/v1/experts", frozenset({"secretary", "platform_admin"})),
     Row("GET", "/api/v1/domains", SIGNED_IN),
     Row("GET", "/api/v1/organisations", SIGNED_IN),
     Row("GET", "/api/v1/committees", SIGNED_IN),
@@ -149,6 +151,7 @@ PAGES = [
     Row("GET", "/", SIGNED_IN),
     Row("GET", "/account", SIGNED_IN),
     Row("POST", "/account/language", SIGNED_IN, form={"language": "zh"}),  # Chinese, as before any choice
+    Row("POST", "/account/expertise", frozenset({"expert"}), form={"fields": "life.mobility"}),
     Row("POST", "/account/invitations/{project}/accept", frozenset()),
     Row("POST", "/account/invitations/{project}/decline", frozenset()),
     Row("GET", "/login", EVERYONE),
