@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from services.audit.service import verify_chain
 from services.db import create_engine, session_factory, transaction
+from services.demo import seed_demo
+from standardflow import database
 from standardflow import backup as backups
 from standardflow.cli import app
 from standardflow.config import Settings, get_settings
@@ -34,38 +36,50 @@ def stored_files(root: Path) -> list[Path]:
 
 
 @pytest.fixture
-def fresh_database(database_url: str, tmp_path: Path):
-    """An empty database of the same kind as the suite's, with no schema."""
+def installations(database_url: str, tmp_path: Path):
+    """Two databases of the suite's kind: one installation's, migrated and seeded with the demo data
+    (its own, so that every draft it names is in its own blob store), and an empty one with no schema."""
     if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'restored' / 'standardflow.db'}"
-        return
-    name = _create_pg_database()
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    _drop_pg_database(name)
+        source, target = (f"sqlite:///{tmp_path / name / 'standardflow.db'}" for name in ("source-db", "restored"))
+        names = []
+    else:
+        names = [_create_pg_database(), _create_pg_database()]
+        source, target = (PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}" for name in names)
+    database.upgrade(source)
+    yield source, target
+    for name in names:
+        _drop_pg_database(name)
 
 
 async def test_a_backup_mid_pipeline_restores_into_a_fresh_database_and_the_pipeline_goes_on(
-        database_url, engine, temporal_client, tmp_path, fresh_database):
+        installations, temporal_client, tmp_path):
+    source, fresh_database = installations
     queue = f"sf-backup-{uuid.uuid4().hex[:8]}"
     before, after = tmp_path / "before", tmp_path / "after"
     draft = pdf()
-    async with app_stack(engine, temporal_client, before, queue) as stack:
-        people = People(stack.http)
-        journey = Journey(people)
-        await journey.propose("li.wei")
-        uploaded = await stack.http.post(
-            f"/api/v1/projects/{journey.project_id}/drafts", headers=await people("li.wei"),
-            files={"file": ("讨论稿.pdf", draft, "application/pdf")}, data={"label": "discussion"})
-        assert uploaded.status_code == 201, uploaded.text
-        await journey.complete("wang.fang", "screen_proposal", {"decision": "accept", "comment": "In scope."})
-        for member in MEMBERS[:3]:
-            await journey.complete(member, "ballot_vote", {"decision": "approve", "comment": ""})
-        assert (await journey.project())["stage"] == "committee_review"
-        audit_before = await journey.audit()
+    engine = create_engine(source)
+    async with transaction(session_factory(engine)) as session:
+        await seed_demo(session)
+    try:
+        async with app_stack(engine, temporal_client, before, queue) as stack:
+            people = People(stack.http)
+            journey = Journey(people)
+            await journey.propose("li.wei")
+            uploaded = await stack.http.post(
+                f"/api/v1/projects/{journey.project_id}/drafts", headers=await people("li.wei"),
+                files={"file": ("讨论稿.pdf", draft, "application/pdf")}, data={"label": "discussion"})
+            assert uploaded.status_code == 201, uploaded.text
+            await journey.complete("wang.fang", "screen_proposal", {"decision": "accept", "comment": "In scope."})
+            for member in MEMBERS[:3]:
+                await journey.complete(member, "ballot_vote", {"decision": "approve", "comment": ""})
+            assert (await journey.project())["stage"] == "committee_review"
+            audit_before = await journey.audit()
+    finally:
+        await engine.dispose()
     # The API and the worker are stopped: nothing changes while the backup is taken.
 
     archive = tmp_path / "standardflow-backup.tar.gz"
-    made = backups.backup(settings_for(before, database_url), archive)
+    made = backups.backup(settings_for(before, source), archive)
     assert made.blobs >= 1 and made.rows["project"] >= 1 and made.rows["task"] >= 6
     assert made.keys == ["decision", "signing"] and made.keys_from_settings == ["payload"]
 
