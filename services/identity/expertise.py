@@ -3,7 +3,7 @@
 
 import uuid
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,7 +20,8 @@ MAX_FIELDS = 8
 class ExpertiseSet(BaseModel):
     """The domain codes of your fields, e.g. ["life.mobility", "foundations.data_base"]."""
 
-    fields: list[str]
+    fields: list[str] = Field(json_schema_extra={"items": {"type": "string", "enum": sorted(DOMAINS)},
+                                                 "maxItems": MAX_FIELDS})
 
 
 class ExpertPublic(BaseModel):

@@ -8,6 +8,7 @@ import copy
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.python import asgi
@@ -72,7 +73,18 @@ def _valid_seconds(value: object) -> bool:
 @schema.parametrize()
 @FUZZING
 def test_every_operation_for_every_role(case, username, fuzz_app, fuzz_client: asgi.ASGIClient, tokens, known_ids):
-    case.call_and_validate(session=fuzz_client, headers={"Authorization": f"Bearer {tokens[username]}"})
+    case.call_and_validate(session=fuzz_client, headers={"Authorization": f"Bearer {tokens[username]}"},
+                           excluded_checks=_not_knowable(case))
+
+
+def _not_knowable(case) -> list:  # noqa: ANN001 - a Schemathesis case
+    """A decision of another kind than its task's is refused with 422 (tests/api/test_tasks_decision_body.py),
+    which no schema can say: the one task known here is a screening (known_ids), so a valid body of
+    another kind is not held to be accepted."""
+    body = case.body if isinstance(case.body, dict) else {}
+    if case.path == "/api/v1/tasks/{task_id}/complete" and body.get("kind") not in (None, "screen_proposal"):
+        return [positive_data_acceptance]
+    return []
 
 
 @schema.parametrize()
