@@ -71,14 +71,19 @@ def mailing(tmp_path: Path) -> Iterator[tuple[MailingProcesses, SlowMailbox]]:
         controller.stop()
 
 
+async def _proposal(http: httpx.AsyncClient) -> tuple[dict[str, str], dict]:
+    """li.wei signed in, and a proposal of theirs to the committee SDCIA-TC01, not yet submitted."""
+    token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": "Shanghai-2026"})).json()
+    proposer = {"Authorization": f"Bearer {token['access_token']}"}
+    committees = (await http.get("/api/v1/committees", headers=proposer)).json()
+    body = {**PROPOSAL, "committee_id": next(c["id"] for c in committees if c["code"] == "SDCIA-TC01")}
+    return proposer, (await http.post("/api/v1/projects", json=body, headers=proposer)).json()
+
+
 async def test_a_stopping_worker_finishes_sending_the_mail_it_is_sending(mailing):
     parts, mailbox = mailing
     async with httpx.AsyncClient(base_url=parts.base_url, timeout=60) as http:
-        token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": "Shanghai-2026"})).json()
-        proposer = {"Authorization": f"Bearer {token['access_token']}"}
-        committees = (await http.get("/api/v1/committees", headers=proposer)).json()
-        body = {**PROPOSAL, "committee_id": next(c["id"] for c in committees if c["code"] == "SDCIA-TC01")}
-        project = (await http.post("/api/v1/projects", json=body, headers=proposer)).json()
+        proposer, project = await _proposal(http)
         submitted = await http.post(f"/api/v1/projects/{project['id']}/submit", headers=proposer)
         assert submitted.status_code == 200, submitted.text
 
@@ -131,11 +136,7 @@ async def test_a_stopping_api_finishes_the_upload_under_way_and_takes_no_new_req
         yield tail
 
     async with httpx.AsyncClient(base_url=parts.base_url, timeout=60) as http:
-        token = (await http.post("/api/v1/auth/token", data={"username": "li.wei", "password": "Shanghai-2026"})).json()
-        proposer = {"Authorization": f"Bearer {token['access_token']}"}
-        committees = (await http.get("/api/v1/committees", headers=proposer)).json()
-        body = {**PROPOSAL, "committee_id": next(c["id"] for c in committees if c["code"] == "SDCIA-TC01")}
-        project = (await http.post("/api/v1/projects", json=body, headers=proposer)).json()
+        proposer, project = await _proposal(http)
         upload = asyncio.create_task(http.post(
             f"/api/v1/projects/{project['id']}/drafts", content=slowly(),
             headers={**proposer, "Content-Type": f"multipart/form-data; boundary={boundary}",
