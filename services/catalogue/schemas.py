@@ -47,7 +47,7 @@ class CatalogueQuery(ClientInput):
     year: int | None = Field(default=None, ge=1900, le=2999, description="year of publication")
     status: CatalogueStatus | None = None
     limit: int = Field(default=20, ge=1, le=100)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=1_000_000)  # within any database's integers
 
     @field_validator("domain")
     @classmethod
